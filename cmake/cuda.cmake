@@ -1,0 +1,17 @@
+# Optional CUDA support for the embedded engine: -DAGENT_CUDA=AUTO|ON|OFF.
+# AUTO builds the CUDA backend when nvcc is found (/usr/local/cuda on these machines).
+set(AGENT_HAVE_CUDA OFF)
+if(NOT AGENT_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    enable_language(CUDA)
+    set(AGENT_HAVE_CUDA ON)
+  elseif(AGENT_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "AGENT_CUDA=ON but no CUDA compiler was found (looked in /usr/local/cuda)")
+  endif()
+endif()
+message(STATUS "agent: CUDA backend ${AGENT_HAVE_CUDA}")

@@ -1,0 +1,17 @@
+# agent_add_test(NAME name SOURCES a.cpp ... LIBS lib ... [LABELS l ...])
+# One GoogleTest executable registered with ctest; tests run from the build tree with
+# AGENT_SOURCE_DIR and AGENT_BINARY_DIR in their environment.
+function(agent_add_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main agent_warnings)
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  gtest_discover_tests(${T_NAME}
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES
+      LABELS "${T_LABELS}"
+      TIMEOUT ${T_TIMEOUT}
+      ENVIRONMENT "AGENT_SOURCE_DIR=${PROJECT_SOURCE_DIR};AGENT_BINARY_DIR=${PROJECT_BINARY_DIR}")
+endfunction()

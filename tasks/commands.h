@@ -1,0 +1,12 @@
+// Every subcommand's registration function. Add a line here and in commands.cpp for a new one.
+#pragma once
+
+#include <vector>
+
+#include "tasks/cli.h"
+
+namespace agent::cli {
+
+std::vector<Command> add_all_commands(CLI::App& app);
+
+}  // namespace agent::cli
