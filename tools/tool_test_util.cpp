@@ -1,5 +1,7 @@
 #include "tools/tool_test_util.h"
 
+#include <git2.h>
+
 #include "sandbox/command_env.h"
 
 namespace agent {
@@ -37,5 +39,13 @@ std::string ToolTest::read(const std::string& rel) {
 }
 
 bool ToolTest::exists(const std::string& rel) { return fs::exists(ctx_.workspace / rel); }
+
+void ToolTest::init_repo() {
+  git_libgit2_init();
+  git_repository* repo = nullptr;
+  ASSERT_EQ(git_repository_init(&repo, ctx_.workspace.c_str(), 0), 0);
+  git_repository_free(repo);
+  git_libgit2_shutdown();
+}
 
 }  // namespace agent

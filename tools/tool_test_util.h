@@ -23,6 +23,8 @@ class ToolTest : public ::testing::Test {
   void write(const std::string& rel, const std::string& content);
   std::string read(const std::string& rel);
   bool exists(const std::string& rel);
+  // Makes the workspace a git repository (libgit2, no commit), so .gitignore rules apply.
+  void init_repo();
 
   TempDir root_;
   ProcessSandbox sandbox_;
