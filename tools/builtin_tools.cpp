@@ -6,6 +6,8 @@ namespace agent {
 
 void add_builtin_tools(ToolRegistry& registry) {
   registry.add(make_shell_tool());
+  registry.add(make_read_file_tool());
+  registry.add(make_write_file_tool());
 }
 
 }  // namespace agent
