@@ -8,10 +8,14 @@ function(agent_add_test)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
+  # Tests find the source and build trees through the environment. ctest's ENVIRONMENT
+  # property loses all but the first entry on its way through gtest_discover_tests, so the
+  # variables are set by running each test under env(1).
+  set_target_properties(${T_NAME} PROPERTIES CROSSCOMPILING_EMULATOR
+    "/usr/bin/env;AGENT_SOURCE_DIR=${PROJECT_SOURCE_DIR};AGENT_BINARY_DIR=${PROJECT_BINARY_DIR}")
   gtest_discover_tests(${T_NAME}
     DISCOVERY_TIMEOUT 60
     PROPERTIES
       LABELS "${T_LABELS}"
-      TIMEOUT ${T_TIMEOUT}
-      ENVIRONMENT "AGENT_SOURCE_DIR=${PROJECT_SOURCE_DIR};AGENT_BINARY_DIR=${PROJECT_BINARY_DIR}")
+      TIMEOUT ${T_TIMEOUT})
 endfunction()

@@ -4,7 +4,8 @@ namespace agent::cli {
 
 std::vector<Command> add_all_commands(CLI::App& app) {
   std::vector<Command> commands;
-  (void)app;
+  commands.push_back(add_solve_command(app));
+  commands.push_back(add_resume_command(app));
   return commands;
 }
 

@@ -9,4 +9,7 @@ namespace agent::cli {
 
 std::vector<Command> add_all_commands(CLI::App& app);
 
+Command add_solve_command(CLI::App& app);
+Command add_resume_command(CLI::App& app);
+
 }  // namespace agent::cli

@@ -1,0 +1,20 @@
+#include "tasks/backend_factory.h"
+
+#include "inference/scripted/scripted_backend.h"
+
+namespace agent::cli {
+
+Result<std::unique_ptr<ModelBackend>> make_backend(const RunSettings& settings) {
+  if (settings.backend == "scripted") {
+    if (settings.script.empty()) {
+      return invalid_argument("--backend scripted needs --script FILE (one model turn per line)");
+    }
+    auto b = ScriptedBackend::load(settings.script);
+    if (!b.ok()) return b.status();
+    return std::unique_ptr<ModelBackend>(std::make_unique<ScriptedBackend>(std::move(*b)));
+  }
+  return invalid_argument("backend \"" + settings.backend +
+                          "\" is not available in this build; use --backend scripted --script FILE");
+}
+
+}  // namespace agent::cli

@@ -1,0 +1,120 @@
+#include "tasks/run_driver.h"
+
+#include <cstdio>
+
+#include "common/fs.h"
+#include "common/logging.h"
+#include "sandbox/command_env.h"
+#include "sandbox/process_sandbox.h"
+#include "tasks/cli.h"
+#include "tasks/live_view.h"
+#include "tasks/signals.h"
+#include "tools/git/git_snapshot.h"
+#include "tools/tool_registry.h"
+
+namespace agent::cli {
+
+int exit_code_for(RunStatus status, const Status& error) {
+  switch (status) {
+    case RunStatus::kFinished: return kExitOk;
+    case RunStatus::kBudget:
+    case RunStatus::kContextFull: return kExitStopped;
+    case RunStatus::kInterrupted: return kExitInterrupted;
+    case RunStatus::kFailed:
+      switch (error.code()) {
+        case StatusCode::kUnauthenticated:
+        case StatusCode::kPermissionDenied:
+        case StatusCode::kInvalidArgument: return kExitUsage;
+        case StatusCode::kInternal:
+        case StatusCode::kDataLoss: return kExitInternal;
+        default: return kExitBackend;
+      }
+  }
+  return kExitInternal;
+}
+
+Result<std::vector<std::string>> write_patch(const RunState& state) {
+  fs::path repo = state.settings.repo;
+  AGENT_ASSIGN_OR_RETURN(fs::path workdir, find_git_workdir(repo));
+  AGENT_ASSIGN_OR_RETURN(std::string end_tree, snapshot_worktree(workdir));
+  AGENT_ASSIGN_OR_RETURN(TreeDiff diff, diff_trees(workdir, state.start_tree, end_tree));
+  AGENT_RETURN_IF_ERROR(write_file_atomic(fs::path(state.settings.out_dir) / "patch.diff", diff.patch));
+  return diff.files_changed;
+}
+
+Status write_result_json(const RunState& state, const std::vector<std::string>& files_changed) {
+  const Usage& u = state.usage;
+  Json r{{"status", state.finished_status ? std::string(run_status_name(*state.finished_status)) : "failed"},
+         {"stop_reason", state.stop_reason},
+         {"final_message", state.final_message},
+         {"steps", state.steps},
+         {"tool_calls", state.tool_calls},
+         {"usage", to_json(u)},
+         {"cache_hit_rate", u.prompt_tokens > 0 ? static_cast<double>(u.cached_tokens) / static_cast<double>(u.prompt_tokens) : 0.0},
+         {"cost_usd", state.cost_usd},
+         {"wall_s", state.elapsed_s},
+         {"files_changed", files_changed},
+         {"run_id", state.run_id},
+         {"model", state.settings.model},
+         {"backend", state.settings.backend},
+         {"sessions", state.sessions}};
+  return write_file_atomic(fs::path(state.settings.out_dir) / "result.json", r.dump(2) + "\n");
+}
+
+int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const DriveOptions& opts) {
+  auto log = get_logger("run");
+  ProcessSandbox sandbox;
+  if (state.settings.sandbox == "off") {
+    std::fprintf(stderr, "agent: WARNING: --sandbox off: commands run with your full access to this machine\n");
+  }
+  ToolRegistry tools = make_default_registry();
+  ToolContext ctx;
+  ctx.workspace = state.settings.repo;
+  ctx.run_dir = state.settings.out_dir;
+  ctx.sandbox = &sandbox;
+  ctx.command_env = build_command_env(current_environment());
+
+  JsonEventPrinter json_printer(stdout);
+  TerminalView terminal(stderr);
+  EventObserver* observer = opts.json ? static_cast<EventObserver*>(&json_printer) : &terminal;
+  StreamObserver* live = opts.json ? nullptr : &terminal;
+
+  CancelToken cancel;
+  install_signal_handlers(cancel);
+  Planner planner(state, backend, tools, ctx, journal, observer, live, PlannerHooks{});
+  RunOutcome outcome = planner.run(cancel);
+  restore_signal_handlers();
+
+  auto files = write_patch(state);
+  std::vector<std::string> changed;
+  if (files.ok()) {
+    changed = *files;
+  } else {
+    log->error("could not write patch.diff: {}", files.status().to_string());
+  }
+  Status fin = planner.finish(outcome, changed);
+  if (!fin.ok()) log->error("could not journal the end of the run: {}", fin.to_string());
+  Status res = write_result_json(state, changed);
+  if (!res.ok()) log->error("could not write result.json: {}", res.to_string());
+
+  if (!opts.json) {
+    if (outcome.status == RunStatus::kFinished && !outcome.final_message.empty()) {
+      std::fputs(outcome.final_message.c_str(), stdout);
+      if (outcome.final_message.back() != '\n') std::fputc('\n', stdout);
+    }
+    std::fprintf(stderr, "agent: %s after %lld turns and %lld tool calls; run folder %s\n",
+                 std::string(run_status_name(outcome.status)).c_str(),
+                 static_cast<long long>(state.steps), static_cast<long long>(state.tool_calls),
+                 state.settings.out_dir.c_str());
+    if (outcome.status == RunStatus::kFailed) {
+      std::fprintf(stderr, "agent: %s\n", redact(outcome.stop_reason).c_str());
+    } else if (outcome.status == RunStatus::kInterrupted) {
+      std::fprintf(stderr, "agent: continue with: agent resume --out %s\n", state.settings.out_dir.c_str());
+    }
+  }
+  std::fflush(stdout);
+  if (!files.ok() || !res.ok()) return kExitInternal;
+  return exit_code_for(outcome.status, outcome.error);
+}
+
+}  // namespace agent::cli

@@ -1,0 +1,173 @@
+// agent solve: run the agent on an issue in a repository's working tree.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+
+#include "agent/system_prompt.h"
+#include "common/fs.h"
+#include "common/ids.h"
+#include "common/logging.h"
+#include "tasks/backend_factory.h"
+#include "tasks/commands.h"
+#include "tasks/live_view.h"
+#include "tasks/run_driver.h"
+#include "tasks/run_folder.h"
+#include "tools/git/git_snapshot.h"
+#include "tools/tool_registry.h"
+
+namespace agent::cli {
+
+namespace {
+
+struct SolveFlags {
+  std::string repo, issue, model = "deepseek-v4-pro", reasoning = "high", backend = "auto";
+  std::string script, weights, base_url, api = "openai", sandbox = "auto", network = "off", out;
+  int64_t max_steps = 100, context_tokens = 1048576, max_output_tokens = 65536;
+  double max_cost = 0, timeout = 0;
+  bool yes = false, json = false;
+};
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "agent solve: %s\n", redact(msg).c_str());
+  return kExitUsage;
+}
+
+Result<std::string> read_issue(const std::string& path) {
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    auto r = read_file(path, 16ull << 20);
+    if (!r.ok()) return invalid_argument("--issue " + path + ": " + r.status().message());
+    text = std::move(*r);
+  }
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return invalid_argument("--issue " + path + ": the issue text is empty");
+  }
+  return text;
+}
+
+Result<std::string> resolve_backend(const SolveFlags& f) {
+  if (f.backend == "scripted" || f.backend == "api" || f.backend == "engine") return f.backend;
+  if (f.backend != "auto") {
+    return invalid_argument("--backend must be auto, api, engine or scripted, got \"" + f.backend + "\"");
+  }
+  if (!f.weights.empty()) return std::string("engine");
+  const char* key = std::getenv("DEEPSEEK_API_KEY");
+  if (key != nullptr && *key != '\0') return std::string("api");
+  return invalid_argument(
+      "no model is configured: set DEEPSEEK_API_KEY to use the DeepSeek API, pass --weights DIR "
+      "for the embedded engine, or --backend scripted --script FILE");
+}
+
+int run_solve(const SolveFlags& f) {
+  std::error_code ec;
+  fs::path repo = fs::weakly_canonical(f.repo, ec);
+  if (ec || !fs::is_directory(repo)) return usage_error("--repo " + f.repo + ": no such folder");
+  auto workdir = find_git_workdir(repo);
+  if (!workdir.ok()) {
+    return usage_error("--repo " + f.repo + ": " + workdir.status().message() +
+                       " (the agent records its changes with git; run `git init` first)");
+  }
+  auto issue = read_issue(f.issue);
+  if (!issue.ok()) return usage_error(issue.status().message());
+  auto reasoning = parse_reasoning_mode(f.reasoning);
+  if (!reasoning.ok()) return usage_error("--reasoning: " + reasoning.status().message());
+  auto backend_name = resolve_backend(f);
+  if (!backend_name.ok()) return usage_error(backend_name.status().message());
+  if (f.sandbox != "auto" && f.sandbox != "strict" && f.sandbox != "off") {
+    return usage_error("--sandbox must be auto, strict or off, got \"" + f.sandbox + "\"");
+  }
+  if (f.network != "off" && f.network != "on") {
+    return usage_error("--network must be off or on, got \"" + f.network + "\"");
+  }
+  if (f.max_steps < 0 || f.max_cost < 0 || f.timeout < 0) {
+    return usage_error("budgets (--max-steps, --max-cost, --timeout) must not be negative");
+  }
+  if (f.context_tokens < 8192 || f.max_output_tokens < 1) {
+    return usage_error("--context-tokens must be at least 8192 and --max-output-tokens positive");
+  }
+
+  RunState st;
+  RunSettings& s = st.settings;
+  s.repo = repo.string();
+  s.backend = *backend_name;
+  s.api = f.api;
+  s.base_url = f.base_url;
+  s.script = f.script.empty() ? "" : fs::absolute(f.script).lexically_normal().string();
+  s.weights = f.weights.empty() ? "" : fs::absolute(f.weights).lexically_normal().string();
+  s.model = f.model;
+  s.reasoning = *reasoning;
+  s.max_steps = f.max_steps;
+  s.max_cost_usd = f.max_cost;
+  s.timeout_s = f.timeout;
+  s.context_tokens = f.context_tokens;
+  s.max_output_tokens = f.max_output_tokens;
+  s.sandbox = f.sandbox;
+  s.network = f.network;
+
+  auto backend = make_backend(s);
+  if (!backend.ok()) return usage_error(backend.status().message());
+  auto out = prepare_run_folder(f.out, *workdir);
+  if (!out.ok()) return usage_error(out.status().message());
+  s.out_dir = out->string();
+  add_log_file(*out / "agent.log");
+
+  auto start_tree = snapshot_worktree(*workdir);
+  if (!start_tree.ok()) {
+    std::fprintf(stderr, "agent solve: cannot snapshot the repository: %s\n", start_tree.status().message().c_str());
+    return kExitInternal;
+  }
+  st.start_tree = *start_tree;
+  st.run_id = new_id("run_");
+  st.sessions = 1;
+  ToolRegistry tools = make_default_registry();
+  st.conversation.append(Message::system(build_system_prompt(tools.specs(), load_project_instructions(repo))));
+  st.conversation.append(Message::user(build_issue_message(*issue)));
+
+  auto journal = Journal::open(*out / "trajectory.jsonl");
+  if (!journal.ok()) {
+    std::fprintf(stderr, "agent solve: %s\n", journal.status().message().c_str());
+    return kExitInternal;
+  }
+  Event started = make_run_started_event(st);
+  if (Status w = journal->append(started); !w.ok()) {
+    std::fprintf(stderr, "agent solve: cannot write the journal: %s\n", w.message().c_str());
+    return kExitInternal;
+  }
+  if (f.json) JsonEventPrinter(stdout).on_event(started);
+  DriveOptions opts;
+  opts.json = f.json;
+  opts.yes = f.yes;
+  return drive_run(st, *journal, **backend, opts);
+}
+
+}  // namespace
+
+Command add_solve_command(CLI::App& app) {
+  auto flags = std::make_shared<SolveFlags>();
+  CLI::App* sub = app.add_subcommand("solve", "Solve an issue in a repository's working tree");
+  sub->add_option("--repo", flags->repo, "The repository (a git working tree)")->required();
+  sub->add_option("--issue", flags->issue, "The issue text: a file, or - for stdin")->required();
+  sub->add_option("--model", flags->model, "Model name (default deepseek-v4-pro)");
+  sub->add_option("--reasoning", flags->reasoning, "off, high or max (default high)");
+  sub->add_option("--backend", flags->backend, "auto, api, engine or scripted (default auto)");
+  sub->add_option("--script", flags->script, "Scripted backend: JSONL file, one model turn per line");
+  sub->add_option("--weights", flags->weights, "Engine backend: model folder or GGUF file");
+  sub->add_option("--base-url", flags->base_url, "API backend: server base URL");
+  sub->add_option("--api", flags->api, "API backend wire format: openai or anthropic");
+  sub->add_option("--max-steps", flags->max_steps, "Most model turns (default 100; 0 = no limit)");
+  sub->add_option("--max-cost", flags->max_cost, "Most USD to spend (default no limit)");
+  sub->add_option("--timeout", flags->timeout, "Most seconds of wall time (default no limit)");
+  sub->add_option("--context-tokens", flags->context_tokens, "The model's context window (default 1048576)");
+  sub->add_option("--max-output-tokens", flags->max_output_tokens, "Output tokens per model turn, reasoning included (default 65536)");
+  sub->add_option("--sandbox", flags->sandbox, "auto, strict or off (default auto)");
+  sub->add_option("--network", flags->network, "Network for commands: off or on (default off)");
+  sub->add_flag("--yes", flags->yes, "Approve actions that policies mark `ask`");
+  sub->add_option("--out", flags->out, "Run folder (default under ~/.local/state/agent/runs)");
+  sub->add_flag("--json", flags->json, "Print the journal's events as JSON lines on stdout");
+  return Command{sub, [flags] { return run_solve(*flags); }};
+}
+
+}  // namespace agent::cli
