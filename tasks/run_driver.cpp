@@ -76,14 +76,21 @@ int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const Dr
 
   JsonEventPrinter json_printer(stdout);
   TerminalView terminal(stderr);
-  EventObserver* observer = opts.json ? static_cast<EventObserver*>(&json_printer) : &terminal;
-  StreamObserver* live = opts.json ? nullptr : &terminal;
+  EventObserver* observer = nullptr;
+  StreamObserver* live = nullptr;
+  if (opts.json) {
+    observer = &json_printer;
+  } else if (!opts.quiet) {
+    observer = &terminal;
+    live = &terminal;
+  }
 
-  CancelToken cancel;
-  install_signal_handlers(cancel);
+  CancelToken own_cancel;
+  const CancelToken& cancel = opts.cancel != nullptr ? *opts.cancel : own_cancel;
+  if (opts.cancel == nullptr) install_signal_handlers(own_cancel);
   Planner planner(state, backend, tools, ctx, journal, observer, live, PlannerHooks{});
   RunOutcome outcome = planner.run(cancel);
-  restore_signal_handlers();
+  if (opts.cancel == nullptr) restore_signal_handlers();
 
   auto files = write_patch(state);
   std::vector<std::string> changed;
@@ -97,7 +104,7 @@ int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const Dr
   Status res = write_result_json(state, changed);
   if (!res.ok()) log->error("could not write result.json: {}", res.to_string());
 
-  if (!opts.json) {
+  if (!opts.json && !opts.quiet) {
     if (outcome.status == RunStatus::kFinished && !outcome.final_message.empty()) {
       std::fputs(outcome.final_message.c_str(), stdout);
       if (outcome.final_message.back() != '\n') std::fputc('\n', stdout);

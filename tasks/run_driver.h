@@ -13,8 +13,11 @@
 namespace agent::cli {
 
 struct DriveOptions {
-  bool json = false;  // events as JSON lines on stdout instead of the terminal view
-  bool yes = false;   // approve `ask` decisions without prompting
+  bool json = false;   // events as JSON lines on stdout instead of the terminal view
+  bool yes = false;    // approve `ask` decisions without prompting
+  bool quiet = false;  // no terminal view, no final answer on stdout (batch runners)
+  // Stop the run when this fires. Unset: SIGINT/SIGTERM stop it (handlers installed here).
+  const CancelToken* cancel = nullptr;
 };
 
 int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const DriveOptions& opts);

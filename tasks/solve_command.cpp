@@ -4,17 +4,15 @@
 #include <iostream>
 #include <iterator>
 
-#include "agent/system_prompt.h"
 #include "common/fs.h"
-#include "common/ids.h"
 #include "common/logging.h"
 #include "tasks/backend_factory.h"
 #include "tasks/commands.h"
 #include "tasks/live_view.h"
-#include "tasks/run_driver.h"
-#include "tasks/run_folder.h"
 #include "tools/git/git_snapshot.h"
-#include "tools/tool_registry.h"
+#include "tasks/run_driver.h"
+#include "tasks/new_run.h"
+#include "tasks/run_folder.h"
 
 namespace agent::cli {
 
@@ -89,8 +87,7 @@ int run_solve(const SolveFlags& f) {
     return usage_error("--context-tokens must be at least 8192 and --max-output-tokens positive");
   }
 
-  RunState st;
-  RunSettings& s = st.settings;
+  RunSettings s;
   s.repo = repo.string();
   s.backend = *backend_name;
   s.api = f.api;
@@ -114,33 +111,16 @@ int run_solve(const SolveFlags& f) {
   s.out_dir = out->string();
   add_log_file(*out / "agent.log");
 
-  auto start_tree = snapshot_worktree(*workdir);
-  if (!start_tree.ok()) {
-    std::fprintf(stderr, "agent solve: cannot snapshot the repository: %s\n", start_tree.status().message().c_str());
+  auto run = create_run(s, *issue);
+  if (!run.ok()) {
+    std::fprintf(stderr, "agent solve: %s\n", run.status().message().c_str());
     return kExitInternal;
   }
-  st.start_tree = *start_tree;
-  st.run_id = new_id("run_");
-  st.sessions = 1;
-  ToolRegistry tools = make_default_registry();
-  st.conversation.append(Message::system(build_system_prompt(tools.specs(), load_project_instructions(repo))));
-  st.conversation.append(Message::user(build_issue_message(*issue)));
-
-  auto journal = Journal::open(*out / "trajectory.jsonl");
-  if (!journal.ok()) {
-    std::fprintf(stderr, "agent solve: %s\n", journal.status().message().c_str());
-    return kExitInternal;
-  }
-  Event started = make_run_started_event(st);
-  if (Status w = journal->append(started); !w.ok()) {
-    std::fprintf(stderr, "agent solve: cannot write the journal: %s\n", w.message().c_str());
-    return kExitInternal;
-  }
-  if (f.json) JsonEventPrinter(stdout).on_event(started);
+  if (f.json) JsonEventPrinter(stdout).on_event(make_run_started_event(run->state));
   DriveOptions opts;
   opts.json = f.json;
   opts.yes = f.yes;
-  return drive_run(st, *journal, **backend, opts);
+  return drive_run(run->state, run->journal, **backend, opts);
 }
 
 }  // namespace
