@@ -9,6 +9,7 @@ void add_builtin_tools(ToolRegistry& registry) {
   registry.add(make_read_file_tool());
   registry.add(make_write_file_tool());
   registry.add(make_edit_file_tool());
+  registry.add(make_apply_patch_tool());
 }
 
 }  // namespace agent
