@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "common/logging.h"
+#include "sandbox/process_sandbox.h"
 #include "tasks/commands.h"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   agent::init_logging("warn");
+  // Orphans of the commands the model runs are re-parented here and reaped.
+  agent::become_subreaper();
   try {
     for (const auto& c : commands) {
       if (c.app->parsed()) return c.run();
