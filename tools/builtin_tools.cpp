@@ -10,6 +10,8 @@ void add_builtin_tools(ToolRegistry& registry) {
   registry.add(make_write_file_tool());
   registry.add(make_edit_file_tool());
   registry.add(make_apply_patch_tool());
+  registry.add(make_search_tool());
+  registry.add(make_list_files_tool());
 }
 
 }  // namespace agent

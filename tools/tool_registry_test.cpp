@@ -53,3 +53,23 @@ TEST(ToolRegistry, ParsesRawArgumentsForTheModel) {
 
 }  // namespace
 }  // namespace agent
+
+namespace agent {
+namespace {
+
+// The model sees the tools in this order, and policies rely on `mutating` to ask before writes.
+TEST(ToolRegistry, BuiltinToolsInOrderWithTheirMutatingFlags) {
+  ToolRegistry r = make_default_registry();
+  EXPECT_EQ(r.names(), (std::vector<std::string>{"shell", "read_file", "write_file", "edit_file",
+                                                 "apply_patch", "search", "list_files"}));
+  for (const auto& spec : r.specs()) {
+    bool read_only = spec.name == "read_file" || spec.name == "search" || spec.name == "list_files";
+    EXPECT_EQ(spec.mutating, !read_only) << spec.name;
+    EXPECT_EQ(spec.parameters["type"], "object") << spec.name;
+    EXPECT_EQ(spec.parameters["additionalProperties"], false) << spec.name;
+    EXPECT_FALSE(spec.description.empty()) << spec.name;
+  }
+}
+
+}  // namespace
+}  // namespace agent
