@@ -58,7 +58,7 @@ const float* row_f32(const WeightMatrix& w, int64_t r, float* buf) {
     case WeightFormat::kFP8Block: {
       const int64_t sb = (w.cols + 127) / 128;
       for (int64_t b = 0; b < sb; ++b) {
-        const float s = scale_of(w, (r / 128) * sb + b);
+        const float s = scale_of(w, ((r + w.row_offset) / 128) * sb + b);
         const int64_t end = std::min<int64_t>(w.cols, (b + 1) * 128);
         for (int64_t c = b * 128; c < end; ++c) buf[c] = L.e4m3[row[c]] * s;
       }

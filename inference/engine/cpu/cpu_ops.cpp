@@ -39,6 +39,10 @@ void CpuOps::round_bf16(float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) x[i] = engine::round_bf16(x[i]);
 }
 
+void CpuOps::scale(float* x, int64_t n, float s, bool bf16) {
+  for (int64_t i = 0; i < n; ++i) x[i] = bf16 ? engine::round_bf16(x[i] * s) : x[i] * s;
+}
+
 void CpuOps::rms_norm(const float* x, int64_t ldx, const float* w, int64_t n, int64_t d,
                       float eps, float* y, int64_t ldy, bool bf16, bool bf16_chain) {
   pool_.parallel_for(n, 16, [&](int64_t b, int64_t e) {

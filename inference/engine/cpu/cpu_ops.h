@@ -32,6 +32,7 @@ class CpuOps : public Ops {
   void embed(const WeightMatrix& table, const int32_t* ids, int64_t n, float* out) override;
   void add(float* x, const float* y, int64_t n, bool bf16) override;
   void round_bf16(float* x, int64_t n) override;
+  void scale(float* x, int64_t n, float s, bool bf16) override;
   void rms_norm(const float* x, int64_t ldx, const float* w, int64_t n, int64_t d, float eps,
                 float* y, int64_t ldy, bool bf16, bool bf16_chain) override;
   void rope(float* x, int64_t n, int64_t heads, int64_t ld_row, int64_t ld_head, int64_t offset,

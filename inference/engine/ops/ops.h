@@ -71,6 +71,8 @@ class Ops {
   // x[i] += y[i]; optional bf16 rounding of the sum.
   virtual void add(float* x, const float* y, int64_t n, bool bf16) = 0;
   virtual void round_bf16(float* x, int64_t n) = 0;
+  // x[i] *= s, optionally rounded to bf16.
+  virtual void scale(float* x, int64_t n, float s, bool bf16) = 0;
 
   // ---- normalisation ----
   // y[n, d] = x · rsqrt(mean(x²) + eps) · w (w may be null: unweighted). With

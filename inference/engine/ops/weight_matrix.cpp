@@ -42,6 +42,18 @@ float scale_at(const WeightMatrix& w, int64_t i) {
 
 }  // namespace
 
+WeightMatrix weight_rows(const WeightMatrix& w, int64_t r0, int64_t rows) {
+  WeightMatrix v = w;
+  v.rows = rows;
+  v.data = w.data + r0 * w.row_bytes;
+  if (w.format == WeightFormat::kFP8Block) {
+    v.row_offset = w.row_offset + r0;  // block scales are shared by 128 rows
+  } else if (w.format == WeightFormat::kFP4Group) {
+    v.scales = w.scales + r0 * (w.cols / 32) * (w.scale_dtype == DType::kF32 ? 4 : 1);
+  }
+  return v;
+}
+
 void decode_weight_row(const WeightMatrix& w, int64_t r, float* out) {
   const uint8_t* row = w.data + r * w.row_bytes;
   switch (w.format) {
@@ -52,7 +64,7 @@ void decode_weight_row(const WeightMatrix& w, int64_t r, float* out) {
     case WeightFormat::kMXFP4: decode_to_f32(DType::kMXFP4, row, w.cols, out); return;
     case WeightFormat::kFP8Block: {
       const int64_t sb_cols = (w.cols + 127) / 128;
-      const int64_t srow = (r / 128) * sb_cols;
+      const int64_t srow = ((r + w.row_offset) / 128) * sb_cols;
       for (int64_t b = 0; b < sb_cols; ++b) {
         const float s = scale_at(w, srow + b);
         const int64_t end = std::min<int64_t>(w.cols, (b + 1) * 128);

@@ -30,11 +30,17 @@ struct WeightMatrix {
   int64_t row_bytes = 0;
   const uint8_t* scales = nullptr;  // kFP8Block / kFP4Group only
   DType scale_dtype = DType::kF8E8M0;
+  // For a view of some rows of a larger FP8 matrix: the rows before it, so row r of the view
+  // uses the block scales of row r + row_offset of the whole.
+  int64_t row_offset = 0;
 
   bool empty() const { return data == nullptr; }
   // Bytes of one row in `format` (0 if cols does not fit the format's blocks).
   static int64_t row_bytes_for(WeightFormat f, int64_t cols);
 };
+
+// Rows [r0, r0 + rows) of w as a matrix of their own.
+WeightMatrix weight_rows(const WeightMatrix& w, int64_t r0, int64_t rows);
 
 // Decodes row `r` of `w` (all cols) into f32, exactly.
 void decode_weight_row(const WeightMatrix& w, int64_t r, float* out);

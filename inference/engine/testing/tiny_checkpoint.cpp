@@ -1,0 +1,62 @@
+#include "inference/engine/testing/tiny_checkpoint.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+#include <random>
+
+namespace agent::engine::testing {
+
+std::filesystem::path source_dir() {
+  if (const char* s = std::getenv("AGENT_SOURCE_DIR")) return s;
+  return AGENT_SOURCE_DIR_FALLBACK;
+}
+
+Status run_generator(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/bin/python3", (source_dir() / "scripts/make_tiny_deepseek_v4.py").string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargs;
+  for (auto& a : argv) cargs.push_back(a.data());
+  cargs.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) return internal_error("fork failed");
+  if (pid == 0) {
+    execv(cargs[0], cargs.data());
+    _exit(127);
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+    return internal_error("make_tiny_deepseek_v4.py failed (status " + std::to_string(st) + ")");
+  }
+  return ok_status();
+}
+
+Result<TinyCheckpoint> make_tiny_checkpoint(const std::filesystem::path& root, const std::string& preset,
+                                            const std::vector<std::string>& extra) {
+  static std::map<std::string, TinyCheckpoint> cache;
+  std::string key = preset;
+  for (const auto& e : extra) key += "_" + e;
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  std::string tag = preset + "-" + std::to_string(cache.size());
+  TinyCheckpoint c{root / tag, root / (tag + ".gguf"), root / (tag + "-mxfp4.gguf")};
+  std::vector<std::string> a = {"--preset", preset, "--safetensors", c.folder.string(), "--gguf", c.gguf.string()};
+  a.insert(a.end(), extra.begin(), extra.end());
+  AGENT_RETURN_IF_ERROR(run_generator(a));
+  a = {"--preset", preset, "--gguf", c.gguf_mxfp4.string(), "--gguf-experts", "mxfp4"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  AGENT_RETURN_IF_ERROR(run_generator(a));
+  cache[key] = c;
+  return c;
+}
+
+std::vector<int32_t> random_tokens(int64_t n, int64_t vocab, uint64_t seed) {
+  std::mt19937_64 g(seed);
+  std::vector<int32_t> t(static_cast<size_t>(n));
+  for (auto& x : t) x = int32_t(2 + g() % uint64_t(vocab - 2));
+  return t;
+}
+
+}  // namespace agent::engine::testing
