@@ -14,6 +14,7 @@ class ProcessSandbox : public Sandbox {
  public:
   std::string_view name() const override { return "process"; }
   Result<CommandResult> run(const CommandSpec& spec) override;
+  Result<StartedProcess> start(const StartSpec& spec) override;
 };
 
 // Makes this process a child subreaper so that orphaned grandchildren of commands are

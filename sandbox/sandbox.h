@@ -6,9 +6,12 @@
 // Thread-safety: implementations may be used from one thread at a time per object.
 #pragma once
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +41,23 @@ struct CommandResult {
   double wall_s = 0;
 };
 
+// A long-lived process under the sandbox (the persistent shell).
+struct StartSpec {
+  std::vector<std::string> argv;      // argv[0] is the program's path
+  std::filesystem::path cwd;
+  std::vector<std::string> env;       // as CommandSpec::env; the sandbox adds its own
+  std::vector<int> fds;               // the process's fd i is fds[i] (-1: /dev/null)
+};
+
+struct StartedProcess {
+  pid_t pid = -1;                     // in the agent's pid namespace
+  int pidfd = -1;                     // owned by the caller; -1 when unavailable
+  // The process is the init of its own pid namespace: every process it starts lives in that
+  // namespace and dies with it. Otherwise they share its session.
+  bool own_pid_namespace = false;
+  std::shared_ptr<void> resources;    // kept alive as long as the process (e.g. its cgroup)
+};
+
 class Sandbox {
  public:
   virtual ~Sandbox() = default;
@@ -45,6 +65,8 @@ class Sandbox {
   virtual std::string_view name() const = 0;
   // Fails only when the command could not be started; a failing command is a result.
   virtual Result<CommandResult> run(const CommandSpec& spec) = 0;
+  // Starts `spec.argv` under the same isolation and returns at once.
+  virtual Result<StartedProcess> start(const StartSpec& spec) = 0;
 };
 
 }  // namespace agent
