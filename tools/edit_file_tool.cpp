@@ -113,15 +113,26 @@ std::string changed_regions(const std::string& updated, const std::vector<size_t
                             size_t old_len, size_t new_len) {
   auto lines = split_lines(updated);
   std::vector<std::pair<size_t, size_t>> ranges;  // 0-based [begin, end) line indexes
-  for (size_t i = 0; i < hits.size(); ++i) {
-    size_t start = hits[i] + i * new_len - i * old_len;
-    size_t first = line_number_at(updated, start) - 1;
-    size_t last = line_number_at(updated, start + (new_len ? new_len - 1 : 0));
+  // Line numbers are counted incrementally: replace_all may have made thousands of changes,
+  // and only the first ones are shown.
+  size_t counted_to = 0, line = 1, span = 0, done = 0;
+  auto line_at = [&](size_t offset) {
+    line += static_cast<size_t>(std::count(updated.begin() + static_cast<long>(counted_to),
+                                           updated.begin() + static_cast<long>(offset), '\n'));
+    counted_to = offset;
+    return line;
+  };
+  for (; done < hits.size() && span <= kMaxShownLines; ++done) {
+    size_t start = hits[done] + done * new_len - done * old_len;
+    size_t first = line_at(start) - 1;
+    size_t last = line_at(start + (new_len ? new_len - 1 : 0));
     size_t b = first > kContextLines ? first - kContextLines : 0;
     size_t e = std::min(lines.size(), last + kContextLines);
     if (!ranges.empty() && b <= ranges.back().second) {
+      span += e > ranges.back().second ? e - ranges.back().second : 0;
       ranges.back().second = std::max(ranges.back().second, e);
     } else {
+      span += e - b;
       ranges.emplace_back(b, e);
     }
   }
@@ -129,14 +140,12 @@ std::string changed_regions(const std::string& updated, const std::vector<size_t
   size_t shown = 0;
   for (const auto& [b, e] : ranges) {
     if (!out.empty()) out += "...\n";
-    size_t take = std::min(e - b, kMaxShownLines - std::min(shown, kMaxShownLines));
+    size_t take = std::min(e - b, kMaxShownLines - shown);
     out += numbered_lines(lines, b, b + take);
     shown += take;
-    if (take < e - b) {
-      out += "[... the rest of the change is not shown; read_file shows it]\n";
-      break;
-    }
+    if (take < e - b) break;
   }
+  if (shown < span || done < hits.size()) out += "[... the rest of the change is not shown; read_file shows it]\n";
   return out;
 }
 

@@ -125,3 +125,27 @@ TEST_F(EditFileToolTest, RefusesPathsOutsideAndTheGitFolder) {
 
 }  // namespace
 }  // namespace agent
+
+namespace agent {
+namespace {
+
+class EditFileBigTest : public ToolTest {};
+
+// replace_all over many lines stays quick and shows only the start of the change.
+TEST_F(EditFileBigTest, ManyReplacementsShowABoundedSummary) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "value = old\n";
+  write("big.txt", text);
+  auto out = call("edit_file", R"({"path":"big.txt","old_string":"old","new_string":"new","replace_all":true})");
+  ASSERT_FALSE(out.is_error) << out.content.substr(0, 300);
+  EXPECT_EQ(out.details["replacements"], 100000);
+  EXPECT_NE(out.content.find("   120\tvalue = new\n[... the rest of the change is not shown; read_file shows it]\n"),
+            std::string::npos) << out.content.substr(out.content.size() - 200);
+  EXPECT_EQ(out.content.find("   121\t"), std::string::npos);
+  std::string want;
+  for (int i = 0; i < 100000; ++i) want += "value = new\n";
+  EXPECT_EQ(read("big.txt"), want);
+}
+
+}  // namespace
+}  // namespace agent

@@ -170,16 +170,19 @@ std::optional<LineWindow> closest_window(const std::vector<std::string_view>& ha
   size_t stride = std::max<size_t>(1, (windows * m + kMaxPairs - 1) / kMaxPairs);
   std::vector<size_t> sample;
   for (size_t k = 0; k < m; k += stride) sample.push_back(k);
-  std::vector<std::vector<uint16_t>> hay_grams, needle_grams(m);
-  hay_grams.reserve(hay.size());
-  for (auto l : hay) hay_grams.push_back(bigrams(l));
+  std::vector<std::vector<uint16_t>> needle_grams(m);
   for (size_t k : sample) needle_grams[k] = bigrams(needle[k]);
+  // The bigrams of the current window's lines only, in a ring: memory stays O(needle) even on
+  // a file of millions of lines.
+  std::vector<std::vector<uint16_t>> ring(m);
+  for (size_t j = 0; j + 1 < m; ++j) ring[j] = bigrams(hay[j]);
   LineWindow best;
   best.count = m;
   double best_score = -1.0;
   for (size_t i = 0; i < windows; ++i) {
+    ring[(i + m - 1) % m] = bigrams(hay[i + m - 1]);
     double score = 0.0;
-    for (size_t k : sample) score += dice(hay_grams[i + k], needle_grams[k]);
+    for (size_t k : sample) score += dice(ring[(i + k) % m], needle_grams[k]);
     if (score > best_score) {
       best_score = score;
       best.first = i;

@@ -172,13 +172,12 @@ class ReadFileTool final : public Tool {
 
   ToolOutput run(const Json& args, ToolContext& ctx) override {
     const std::string path_arg = args.at("path").get<std::string>();
-    Range range;
-    range.first = static_cast<uint64_t>(optional_int_arg(args, "offset").value_or(1));
-    int64_t limit = optional_int_arg(args, "limit").value_or(static_cast<int64_t>(ctx.limits.read_default_lines));
-    if (optional_int_arg(args, "offset").value_or(1) < 1) {
-      return ToolOutput::error("offset must be 1 or more (the first line of a file is line 1)");
-    }
+    const int64_t offset = optional_int_arg(args, "offset").value_or(1);
+    const int64_t limit = optional_int_arg(args, "limit").value_or(static_cast<int64_t>(ctx.limits.read_default_lines));
+    if (offset < 1) return ToolOutput::error("offset must be 1 or more (the first line of a file is line 1)");
     if (limit < 1) return ToolOutput::error("limit must be 1 or more");
+    Range range;
+    range.first = static_cast<uint64_t>(offset);
     range.limit = std::min<uint64_t>(static_cast<uint64_t>(limit), ctx.limits.read_default_lines);
     range.max_bytes = ctx.limits.read_max_bytes;
 
