@@ -71,6 +71,7 @@ Json to_json(const Message& m) {
   Json j = Json::object();
   j["role"] = role_name(m.role);
   if (!m.reasoning.empty()) j["reasoning"] = m.reasoning;
+  if (!m.reasoning_signature.empty()) j["reasoning_signature"] = m.reasoning_signature;
   j["content"] = m.content;
   if (!m.tool_calls.empty()) {
     Json calls = Json::array();
@@ -123,6 +124,7 @@ Result<Message> message_from_json(const Json& j, std::string_view where) {
   AGENT_ASSIGN_OR_RETURN(m.role, parse_role(role));
   AGENT_ASSIGN_OR_RETURN(m.content, get_string_or(j, "content", "", where));
   AGENT_ASSIGN_OR_RETURN(m.reasoning, get_string_or(j, "reasoning", "", where));
+  AGENT_ASSIGN_OR_RETURN(m.reasoning_signature, get_string_or(j, "reasoning_signature", "", where));
   if (auto it = j.find("tool_calls"); it != j.end() && !it->is_null()) {
     if (!it->is_array()) return invalid_argument(std::string(where) + ": tool_calls must be a list");
     for (size_t i = 0; i < it->size(); ++i) {

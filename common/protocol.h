@@ -35,6 +35,8 @@ struct Message {
   Role role = Role::kUser;
   std::string content;
   std::string reasoning;             // assistant: the model's reasoning text
+  // assistant: the provider's signature of that reasoning (Anthropic format), replayed with it
+  std::string reasoning_signature;
   std::vector<ToolCall> tool_calls;  // assistant
   std::string tool_call_id;          // tool: which call this answers
   std::string tool_name;             // tool: the called tool's name
