@@ -65,12 +65,14 @@ static Status write_all(int fd, std::string_view data, const fs::path& path) {
 
 Status write_file_atomic(const fs::path& path, std::string_view data, unsigned mode) {
   if (path.has_parent_path()) AGENT_RETURN_IF_ERROR(make_dirs(path.parent_path()));
-  fs::path tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return errno_status(errno, "create " + tmp.string());
-  Status st = write_all(fd, data, tmp);
-  if (st.ok() && ::fsync(fd) != 0) st = errno_status(errno, "fsync " + tmp.string());
+  // A fresh, unpredictable name created with O_EXCL: nothing planted beside the target (a
+  // symbolic link, say) can redirect the write.
+  std::string tmp = path.string() + ".tmp.XXXXXX";
+  int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0) return errno_status(errno, "create a temporary file beside " + path.string());
+  Status st = ::fchmod(fd, static_cast<mode_t>(mode)) == 0 ? ok_status() : errno_status(errno, "chmod " + tmp);
+  if (st.ok()) st = write_all(fd, data, tmp);
+  if (st.ok() && ::fsync(fd) != 0) st = errno_status(errno, "fsync " + tmp);
   ::close(fd);
   if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) {
     st = errno_status(errno, "rename to " + path.string());

@@ -9,6 +9,7 @@
 #include "tasks/cli.h"
 #include "tasks/live_view.h"
 #include "tasks/signals.h"
+#include "tools/git/git_repo.h"
 #include "tools/git/git_snapshot.h"
 #include "tools/tool_registry.h"
 
@@ -61,6 +62,31 @@ Status write_result_json(const RunState& state, const std::vector<std::string>& 
   return write_file_atomic(fs::path(state.settings.out_dir) / "result.json", r.dump(2) + "\n");
 }
 
+// --commit: the finished run's changes become one commit on the run's branch.
+static void commit_result(const RunState& state, const RunOutcome& outcome) {
+  if (outcome.status != RunStatus::kFinished) {
+    std::fprintf(stderr, "agent: nothing committed: the run did not finish\n");
+    return;
+  }
+  std::string issue;
+  const auto& msgs = state.conversation.messages();
+  if (msgs.size() > 1) issue = msgs[1].content;
+  // The first line of the issue (after the runtime's own preface) makes the subject.
+  size_t start = issue.find("\n\n");
+  std::string rest = start == std::string::npos ? issue : issue.substr(start + 2);
+  std::string subject = rest.substr(0, rest.find('\n'));
+  while (!subject.empty() && (subject[0] == '#' || subject[0] == ' ')) subject.erase(0, 1);
+  if (subject.size() > 72) subject = subject.substr(0, 69) + "...";
+  std::string message = "agent: " + (subject.empty() ? std::string("changes") : subject) + "\n\n" +
+                        outcome.final_message + "\n";
+  auto id = git_commit_changes(state.settings.repo, message, GitIdentity{}, {});
+  if (id.ok()) {
+    std::fprintf(stderr, "agent: committed %s\n", id->substr(0, 12).c_str());
+  } else if (id.status().code() != StatusCode::kFailedPrecondition) {
+    std::fprintf(stderr, "agent: could not commit: %s\n", id.status().message().c_str());
+  }
+}
+
 int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const DriveOptions& opts) {
   auto log = get_logger("run");
   ProcessSandbox sandbox;
@@ -73,6 +99,7 @@ int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const Dr
   ctx.run_dir = state.settings.out_dir;
   ctx.sandbox = &sandbox;
   ctx.command_env = build_command_env(current_environment());
+  ctx.git.run_branch = state.settings.branch;
 
   JsonEventPrinter json_printer(stdout);
   TerminalView terminal(stderr);
@@ -92,6 +119,7 @@ int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const Dr
   RunOutcome outcome = planner.run(cancel);
   if (opts.cancel == nullptr) restore_signal_handlers();
 
+  if (state.settings.commit) commit_result(state, outcome);
   auto files = write_patch(state);
   std::vector<std::string> changed;
   if (files.ok()) {

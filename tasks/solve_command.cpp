@@ -9,6 +9,7 @@
 #include "tasks/backend_factory.h"
 #include "tasks/commands.h"
 #include "tasks/live_view.h"
+#include "tools/git/git_repo.h"
 #include "tools/git/git_snapshot.h"
 #include "tasks/run_driver.h"
 #include "tasks/new_run.h"
@@ -21,6 +22,8 @@ namespace {
 struct SolveFlags {
   std::string repo, issue, model = "deepseek-v4-pro", reasoning = "high", backend = "auto";
   std::string script, weights, base_url, api = "openai", sandbox = "auto", network = "off", out;
+  std::string branch;
+  bool commit = false;
   int64_t max_steps = 100, context_tokens = 1048576, max_output_tokens = 65536;
   double max_cost = 0, timeout = 0;
   bool yes = false, json = false;
@@ -57,6 +60,44 @@ Result<std::string> resolve_backend(const SolveFlags& f) {
   return invalid_argument(
       "no model is configured: set DEEPSEEK_API_KEY to use the DeepSeek API, pass --weights DIR "
       "for the embedded engine, or --backend scripted --script FILE");
+}
+
+// --commit needs a clean start (the commit must hold only the agent's changes) and a branch;
+// --branch creates the branch and switches to it without touching files.
+Status prepare_branch(const SolveFlags& f, const fs::path& workdir) {
+  if (f.commit) {
+    auto dirty = git_is_dirty(workdir);
+    if (!dirty.ok()) return dirty.status();
+    if (*dirty) {
+      return invalid_argument("--commit needs a clean working tree (commit or stash your changes "
+                              "first) so that the commit holds only the agent's changes");
+    }
+    auto current = git_current_branch(workdir);
+    if (!current.ok()) return current.status();
+    if (current->empty() && f.branch.empty()) {
+      return invalid_argument("--commit: HEAD is detached; pass --branch NAME");
+    }
+  }
+  if (f.branch.empty()) return ok_status();
+  Status s = git_create_and_switch_branch(workdir, f.branch);
+  return s.ok() ? s : s.with_context("--branch " + f.branch);
+}
+
+// Flags merged with the environment and the config files (tasks/config/run_config.h).
+void apply_config(SolveFlags& f, const RunConfig& c) {
+  f.model = c.model;
+  f.reasoning = c.reasoning;
+  f.backend = c.backend;
+  f.api = c.api;
+  f.base_url = c.base_url;
+  f.key_env = c.key_env;
+  f.sandbox = c.sandbox;
+  f.network = c.network;
+  f.max_steps = c.max_steps;
+  f.max_cost = c.max_cost_usd;
+  f.timeout = c.timeout_s;
+  f.context_tokens = c.context_tokens;
+  f.max_output_tokens = c.max_output_tokens;
 }
 
 int run_solve(const SolveFlags& f) {
@@ -103,9 +144,12 @@ int run_solve(const SolveFlags& f) {
   s.max_output_tokens = f.max_output_tokens;
   s.sandbox = f.sandbox;
   s.network = f.network;
+  s.branch = f.branch;
+  s.commit = f.commit;
 
   auto backend = make_backend(s);
   if (!backend.ok()) return usage_error(backend.status().message());
+  if (Status g = prepare_branch(f, *workdir); !g.ok()) return usage_error(g.message());
   auto out = prepare_run_folder(f.out, *workdir);
   if (!out.ok()) return usage_error(out.status().message());
   s.out_dir = out->string();
@@ -147,6 +191,8 @@ Command add_solve_command(CLI::App& app) {
   sub->add_flag("--yes", flags->yes, "Approve actions that policies mark `ask`");
   sub->add_option("--out", flags->out, "Run folder (default under ~/.local/state/agent/runs)");
   sub->add_flag("--json", flags->json, "Print the journal's events as JSON lines on stdout");
+  sub->add_option("--branch", flags->branch, "Create this branch and switch to it before the run");
+  sub->add_flag("--commit", flags->commit, "Commit the result when the model finishes");
   return Command{sub, [flags] { return run_solve(*flags); }};
 }
 

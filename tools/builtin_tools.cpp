@@ -1,5 +1,6 @@
 #include "tools/builtin_tools.h"
 
+#include "tools/git/git_tools.h"
 #include "tools/tool_registry.h"
 
 namespace agent {
@@ -12,6 +13,10 @@ void add_builtin_tools(ToolRegistry& registry) {
   registry.add(make_apply_patch_tool());
   registry.add(make_search_tool());
   registry.add(make_list_files_tool());
+  registry.add(make_git_status_tool());
+  registry.add(make_git_diff_tool());
+  registry.add(make_git_log_tool());
+  registry.add(make_git_commit_tool());
 }
 
 }  // namespace agent

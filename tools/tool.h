@@ -32,6 +32,13 @@ struct ToolLimits {
   size_t shell_output_limit = 8u << 20;      // bytes of a command's output kept (head + tail)
 };
 
+// What the git tools may do in this run.
+struct GitToolConfig {
+  std::string run_branch;  // the run's own branch; empty: git_commit is refused
+  std::string author_name = "agent";
+  std::string author_email = "agent@localhost";
+};
+
 struct ToolContext {
   std::filesystem::path workspace;  // canonical absolute path of the repository root
   std::filesystem::path run_dir;    // canonical run folder; read_file may read it
@@ -41,6 +48,7 @@ struct ToolContext {
   // Commands never run past the run's deadline.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   ToolLimits limits;
+  GitToolConfig git;
 };
 
 struct ToolOutput {

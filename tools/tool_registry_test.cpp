@@ -61,9 +61,11 @@ namespace {
 TEST(ToolRegistry, BuiltinToolsInOrderWithTheirMutatingFlags) {
   ToolRegistry r = make_default_registry();
   EXPECT_EQ(r.names(), (std::vector<std::string>{"shell", "read_file", "write_file", "edit_file",
-                                                 "apply_patch", "search", "list_files"}));
+                                                 "apply_patch", "search", "list_files", "git_status",
+                                                 "git_diff", "git_log", "git_commit"}));
   for (const auto& spec : r.specs()) {
-    bool read_only = spec.name == "read_file" || spec.name == "search" || spec.name == "list_files";
+    bool read_only = spec.name == "read_file" || spec.name == "search" || spec.name == "list_files" ||
+                     spec.name == "git_status" || spec.name == "git_diff" || spec.name == "git_log";
     EXPECT_EQ(spec.mutating, !read_only) << spec.name;
     EXPECT_EQ(spec.parameters["type"], "object") << spec.name;
     EXPECT_EQ(spec.parameters["additionalProperties"], false) << spec.name;

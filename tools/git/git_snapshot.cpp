@@ -1,11 +1,10 @@
 #include "tools/git/git_snapshot.h"
 
-#include <git2.h>
+#include "tools/git/git_handle.h"
+
 #include <git2/sys/repository.h>
 
 #include <algorithm>
-#include <memory>
-#include <mutex>
 
 namespace agent {
 
@@ -13,65 +12,37 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void init_libgit2() {
-  static std::once_flag once;
-  std::call_once(once, [] { git_libgit2_init(); });
-}
+Status libgit2_error(std::string_view what) { return git::error(what); }
 
-Status libgit2_error(std::string_view what) {
-  const ::git_error* e = git_error_last();
-  std::string m(what);
-  m += ": ";
-  m += e && e->message ? e->message : "unknown libgit2 error";
-  return internal_error(std::move(m));
-}
+Result<git::Repo> open_repo(const fs::path& dir) { return git::open(dir); }
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using RepoPtr = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
-using IndexPtr = std::unique_ptr<git_index, Deleter<git_index, git_index_free>>;
-using TreePtr = std::unique_ptr<git_tree, Deleter<git_tree, git_tree_free>>;
-using DiffPtr = std::unique_ptr<git_diff, Deleter<git_diff, git_diff_free>>;
-using BufPtr = std::unique_ptr<git_buf, Deleter<git_buf, git_buf_dispose>>;
-
-Result<RepoPtr> open_repo(const fs::path& dir) {
-  init_libgit2();
-  git_repository* repo = nullptr;
-  if (git_repository_open_ext(&repo, dir.c_str(), 0, nullptr) != 0) {
-    return not_found(dir.string() + " is not inside a git repository");
-  }
-  return RepoPtr(repo);
-}
-
-Result<TreePtr> lookup_tree(git_repository* repo, const std::string& id) {
+Result<git::Tree> lookup_tree(git_repository* repo, const std::string& id) {
   git_oid oid;
   if (git_oid_fromstr(&oid, id.c_str()) != 0) return invalid_argument("bad tree id \"" + id + "\"");
   git_tree* tree = nullptr;
   if (git_tree_lookup(&tree, repo, &oid) != 0) return libgit2_error("look up tree " + id);
-  return TreePtr(tree);
+  return git::Tree(tree);
 }
 
 }  // namespace
 
 Result<fs::path> find_git_workdir(const fs::path& dir) {
-  AGENT_ASSIGN_OR_RETURN(RepoPtr repo, open_repo(dir));
+  AGENT_ASSIGN_OR_RETURN(git::Repo repo, open_repo(dir));
   const char* wd = git_repository_workdir(repo.get());
   if (wd == nullptr) return failed_precondition(dir.string() + " is a bare git repository");
   return fs::path(wd).lexically_normal().parent_path();
 }
 
 Result<std::string> snapshot_worktree(const fs::path& workdir) {
-  AGENT_ASSIGN_OR_RETURN(RepoPtr repo, open_repo(workdir));
+  AGENT_ASSIGN_OR_RETURN(git::Repo repo, open_repo(workdir));
   // Start from the on-disk index for its stat cache (only changed files are hashed), but
   // work on an in-memory copy: the user's index file is never written.
   git_index* disk_index = nullptr;
   if (git_repository_index(&disk_index, repo.get()) != 0) return libgit2_error("open index");
-  IndexPtr disk(disk_index);
+  git::Index disk(disk_index);
   git_index* mem_index = nullptr;
   if (git_index_new(&mem_index) != 0) return libgit2_error("create index");
-  IndexPtr mem(mem_index);
+  git::Index mem(mem_index);
   size_t n = git_index_entrycount(disk.get());
   for (size_t i = 0; i < n; ++i) {
     const git_index_entry* e = git_index_get_byindex(disk.get(), i);
@@ -103,15 +74,15 @@ Result<std::string> snapshot_worktree(const fs::path& workdir) {
 
 Result<TreeDiff> diff_trees(const fs::path& workdir, const std::string& from,
                             const std::string& to) {
-  AGENT_ASSIGN_OR_RETURN(RepoPtr repo, open_repo(workdir));
-  AGENT_ASSIGN_OR_RETURN(TreePtr a, lookup_tree(repo.get(), from));
-  AGENT_ASSIGN_OR_RETURN(TreePtr b, lookup_tree(repo.get(), to));
+  AGENT_ASSIGN_OR_RETURN(git::Repo repo, open_repo(workdir));
+  AGENT_ASSIGN_OR_RETURN(git::Tree a, lookup_tree(repo.get(), from));
+  AGENT_ASSIGN_OR_RETURN(git::Tree b, lookup_tree(repo.get(), to));
   git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
   git_diff* raw = nullptr;
   if (git_diff_tree_to_tree(&raw, repo.get(), a.get(), b.get(), &opts) != 0) {
     return libgit2_error("diff snapshots");
   }
-  DiffPtr diff(raw);
+  git::Diff diff(raw);
   git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
   find.flags = GIT_DIFF_FIND_RENAMES;
   if (git_diff_find_similar(diff.get(), &find) != 0) return libgit2_error("find renames");

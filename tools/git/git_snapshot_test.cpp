@@ -19,7 +19,8 @@ class GitSnapshotTest : public ::testing::Test {
     auto d = TempDir::create("agent-git-");
     ASSERT_TRUE(d.ok());
     dir_ = std::move(*d);
-    repo_ = fs::canonical(dir_.path());
+    repo_ = fs::canonical(dir_.path()) / "repo";
+    ASSERT_TRUE(make_dirs(repo_).ok());
     ASSERT_EQ(sh("cd " + repo_.string() +
                  " && git init -q && git config user.email t@t && git config user.name t"
                  " && printf 'a\\nb\\n' > a.txt && printf 'gone\\n' > del.txt"

@@ -1,0 +1,65 @@
+// Talking to a git remote through libgit2 (no `git` process): listing its branches, fetching
+// them, and pushing a branch with force-with-lease semantics.
+//
+// Transports: file:// and local paths, HTTPS (a token as the Basic-auth password; certificate
+// checks stay on: libgit2 verifies the chain against the system store), plain HTTP only on
+// loopback hosts (a token is never sent in clear across a network), and SSH (keys from the
+// running ssh-agent; the host key must be listed in the given known_hosts file).
+// Credentials never appear in returned errors; URLs in errors are printed without userinfo.
+// Thread-safety: reentrant (one remote connection per call).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace agent {
+
+struct GitCredentials {
+  std::string token;                       // HTTP(S): sent as the password of Basic auth
+  std::string token_user = "x-access-token";  // the user name sent with it (GitLab: oauth2)
+  std::filesystem::path known_hosts;       // SSH: the accepted host keys; empty = refuse all
+};
+
+// The URL the named remote of the repository containing `repo` fetches from.
+// NotFound when there is no such remote.
+Result<std::string> git_remote_url(const std::filesystem::path& repo, const std::string& remote);
+
+// `url` with any "user:password@" removed: safe to print.
+std::string git_safe_url(const std::string& url);
+
+// The tips of `branches` on the remote (like `git ls-remote`): branch -> commit id; branches
+// the remote lacks are absent. Errors: Unauthenticated (credentials missing or refused),
+// FailedPrecondition (TLS certificate or SSH host key not trusted), Unavailable (network).
+Result<std::map<std::string, std::string>> git_ls_remote(const std::filesystem::path& repo,
+                                                         const std::string& url,
+                                                         const std::vector<std::string>& branches,
+                                                         const GitCredentials& creds);
+
+// Fetches the `branches` the remote has into refs/remotes/<tracking>/<branch> and returns
+// their tips (as git_ls_remote does). Branches the remote lacks are skipped, not an error.
+Result<std::map<std::string, std::string>> git_fetch_branches(const std::filesystem::path& repo,
+                                                              const std::string& url,
+                                                              const std::string& tracking,
+                                                              const std::vector<std::string>& branches,
+                                                              const GitCredentials& creds);
+
+// Sets refs/heads/<branch> on the remote to local branch `local_branch`'s commit, forced, but
+// only when the remote branch is at `expected` (a commit id), or absent when `expected` is
+// nullopt: git's --force-with-lease. The check is made on the push connection itself (its ref
+// advertisement), and over smart HTTP/SSH the server checks the old value again atomically.
+// Errors: FailedPrecondition "... moved ..." when the lease does not hold (nothing was pushed)
+// or the server refused the update (hook, protected branch), plus git_ls_remote's errors.
+Status git_push_with_lease(const std::filesystem::path& repo, const std::string& url,
+                           const std::string& local_branch, const std::string& branch,
+                           const std::optional<std::string>& expected, const GitCredentials& creds);
+
+// Extra trusted certificates for HTTPS remotes (libgit2 is process-wide): a PEM file and/or a
+// folder of hashed certificates; empty strings keep the built-in system store.
+Status git_set_ca_locations(const std::string& file, const std::string& dir);
+
+}  // namespace agent
