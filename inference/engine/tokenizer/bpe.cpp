@@ -102,11 +102,13 @@ Result<BpeModel> BpeModel::build(const std::vector<std::pair<std::string, TokenI
   while (cap < merges.size() * 2) cap <<= 1;
   m.merge_slots_.assign(cap, MergeSlot{kEmptyKey, 0, 0});
   m.merge_mask_ = cap - 1;
+  std::string joined;
   for (size_t rank = 0; rank < merges.size(); ++rank) {
     const auto& [left, right] = merges[rank];
     auto l = ids.find(left);
     auto r = ids.find(right);
-    auto merged = ids.find(left + right);
+    joined.assign(left).append(right);
+    auto merged = ids.find(joined);
     if (l == ids.end() || r == ids.end() || merged == ids.end()) {
       return invalid_argument(std::string(what) + ": merge " + std::to_string(rank) + " (\"" + left +
                               "\" \"" + right + "\") names a token that is not in the vocabulary");
