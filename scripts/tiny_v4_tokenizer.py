@@ -10,6 +10,7 @@ PRE_RULES = [
     "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+|"
     " ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+",
 ]
+CHAT_TOKENS = ["<｜User｜>", "<｜Assistant｜>", "<think>", "</think>", "｜DSML｜", "<｜latest_reminder｜>"]
 CORPUS = """The quick brown fox jumps over the lazy dog. A model reads tokens and writes tokens.
 def main(argv):
     for i in range(10):
@@ -34,10 +35,13 @@ def bytes_to_unicode():
 
 def tiny_tokenizer(vocab_size, bos, eos):
     """A byte-level BPE tokenizer.json with DeepSeek's pre-tokenizer and `vocab_size` ids:
-    BOS/EOS as added tokens, the 256 bytes, merges learnt from a small corpus, and filler
+    BOS/EOS and the chat tokens as added tokens, the 256 bytes, merges learnt from a small corpus, and filler
     tokens up to the size (so every id the model can produce decodes)."""
     b2u = bytes_to_unicode()
     special = {bos: "<｜begin▁of▁sentence｜>", eos: "<｜end▁of▁sentence｜>"}
+    # The chat format's tokens (deepseek-v4-model.md 5.2) at the top of the id range.
+    for k, text in enumerate(CHAT_TOKENS):
+        special[vocab_size - 1 - k] = text
     ids = iter(i for i in range(vocab_size) if i not in special)
     vocab = {b2u[b]: next(ids) for b in range(256)}
     words = {}

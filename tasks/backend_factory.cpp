@@ -1,5 +1,6 @@
 #include "tasks/backend_factory.h"
 
+#include "inference/engine_backend/engine_backend.h"
 #include "inference/scripted/scripted_backend.h"
 
 namespace agent::cli {
@@ -12,6 +13,15 @@ Result<std::unique_ptr<ModelBackend>> make_backend(const RunSettings& settings) 
     auto b = ScriptedBackend::load(settings.script);
     if (!b.ok()) return b.status();
     return std::unique_ptr<ModelBackend>(std::make_unique<ScriptedBackend>(std::move(*b)));
+  }
+  if (settings.backend == "engine") {
+    if (settings.weights.empty()) {
+      return invalid_argument("--backend engine needs --weights DIR (a checkpoint folder with tokenizer.json)");
+    }
+    EngineBackendOptions o;
+    o.weights = settings.weights;
+    AGENT_ASSIGN_OR_RETURN(auto b, EngineBackend::open(o));
+    return std::unique_ptr<ModelBackend>(std::move(b));
   }
   return invalid_argument("backend \"" + settings.backend +
                           "\" is not available in this build; use --backend scripted --script FILE");

@@ -81,6 +81,28 @@ Result<std::unique_ptr<Sequence>> Engine::new_sequence(int64_t max_context) {
   return s;
 }
 
+Result<std::unique_ptr<Sequence>> Engine::fork_sequence(const Sequence& from) {
+  AGENT_ASSIGN_OR_RETURN(auto s, new_sequence(from.capacity_));
+  auto copy = [&](DeviceArray<float>& dst, const DeviceArray<float>& src, size_t n) {
+    if (n) ops_->copy(dst.data(), src.data(), n * sizeof(float));
+  };
+  for (size_t l = 0; l < s->layers_.size(); ++l) {
+    auto& d = s->layers_[l];
+    const auto& f = from.layers_[l];
+    const int64_t m = cfg_.ratio(int64_t(l));
+    copy(d.window, f.window, f.window.size());
+    copy(d.comp_kv, f.comp_kv, f.comp_kv.size());
+    copy(d.comp_score, f.comp_score, f.comp_score.size());
+    copy(d.idx_kv, f.idx_kv, f.idx_kv.size());
+    copy(d.idx_score, f.idx_score, f.idx_score.size());
+    if (m > 0) copy(d.comp, f.comp, size_t(from.pos_ / m * cfg_.head_dim));
+    if (m == 4) copy(d.idx_keys, f.idx_keys, size_t(from.pos_ / 4 * cfg_.index_head_dim));
+    d.n_comp = f.n_comp;
+  }
+  s->pos_ = from.pos_;
+  return s;
+}
+
 Result<std::vector<float>> Engine::forward(Sequence& seq, const std::vector<int32_t>& tokens, bool all_positions) {
   if (tokens.empty()) return invalid_argument("forward needs at least one token");
   for (size_t i = 0; i < tokens.size(); ++i) {

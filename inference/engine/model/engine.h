@@ -68,6 +68,9 @@ class Engine {
 
   // A new, empty sequence that can hold `max_context` tokens.
   Result<std::unique_ptr<Sequence>> new_sequence(int64_t max_context);
+  // A copy of `seq` (its used rows only), e.g. to keep the state after a prompt and continue
+  // it in several ways.
+  Result<std::unique_ptr<Sequence>> fork_sequence(const Sequence& seq);
   // Appends tokens to `seq`; returns logits [rows, vocab] for the last new position
   // (all_positions = false) or for every new position.
   Result<std::vector<float>> forward(Sequence& seq, const std::vector<int32_t>& tokens, bool all_positions);

@@ -134,6 +134,23 @@ TEST_P(EngineTest, SequencesAreIndependent) {
   EXPECT_EQ(max_abs_diff(solo_b, ib), 0.0f);
 }
 
+TEST_P(EngineTest, ForkedSequenceContinuesLikeTheOriginal) {
+  auto ck = tiny(GetParam());
+  auto e = open(ck.folder, Numerics::kOfficial);
+  auto t = testing::random_tokens(200, 1024, 21);
+  auto whole = run(*e, t, {200});
+  auto seq = e->new_sequence(1024);
+  ASSERT_TRUE(e->forward(**seq, {t.begin(), t.begin() + 133}, true).ok());
+  auto fork = e->fork_sequence(**seq);
+  ASSERT_TRUE(fork.ok());
+  // Diverge the original; the fork must not notice.
+  ASSERT_TRUE(e->forward(**seq, {5, 6, 7, 8, 9}, false).ok());
+  auto rest = e->forward(**fork, {t.begin() + 133, t.end()}, true);
+  ASSERT_TRUE(rest.ok());
+  std::vector<float> tail(whole.begin() + 133 * 1024, whole.end());
+  EXPECT_EQ(max_abs_diff(tail, *rest), 0.0f);
+}
+
 INSTANTIATE_TEST_SUITE_P(Presets, EngineTest, ::testing::Values("flash", "pro"));
 
 TEST(Engine, RefusesBadTokensAndOverflow) {

@@ -37,7 +37,7 @@ Status run_generator(const std::vector<std::string>& args) {
 Result<TinyCheckpoint> make_tiny_checkpoint(const std::filesystem::path& root, const std::string& preset,
                                             const std::vector<std::string>& extra) {
   static std::map<std::string, TinyCheckpoint> cache;
-  std::string key = preset;
+  std::string key = root.string() + "|" + preset;
   for (const auto& e : extra) key += "_" + e;
   if (auto it = cache.find(key); it != cache.end()) return it->second;
   std::string tag = preset + "-" + std::to_string(cache.size());
