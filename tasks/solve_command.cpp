@@ -83,23 +83,6 @@ Status prepare_branch(const SolveFlags& f, const fs::path& workdir) {
   return s.ok() ? s : s.with_context("--branch " + f.branch);
 }
 
-// Flags merged with the environment and the config files (tasks/config/run_config.h).
-void apply_config(SolveFlags& f, const RunConfig& c) {
-  f.model = c.model;
-  f.reasoning = c.reasoning;
-  f.backend = c.backend;
-  f.api = c.api;
-  f.base_url = c.base_url;
-  f.key_env = c.key_env;
-  f.sandbox = c.sandbox;
-  f.network = c.network;
-  f.max_steps = c.max_steps;
-  f.max_cost = c.max_cost_usd;
-  f.timeout = c.timeout_s;
-  f.context_tokens = c.context_tokens;
-  f.max_output_tokens = c.max_output_tokens;
-}
-
 int run_solve(const SolveFlags& f) {
   std::error_code ec;
   fs::path repo = fs::weakly_canonical(f.repo, ec);
