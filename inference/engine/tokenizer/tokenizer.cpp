@@ -76,34 +76,6 @@ Status check_shape(const Json& root, std::string_view what) {
   return ok_status();
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> read_merges(const Json& model,
-                                                                      std::string_view what) {
-  std::vector<std::pair<std::string, std::string>> merges;
-  auto it = model.find("merges");
-  if (it == model.end() || !it->is_array()) {
-    return invalid_argument(std::string(what) + ": model.merges must be a list");
-  }
-  merges.reserve(it->size());
-  for (size_t i = 0; i < it->size(); ++i) {
-    const Json& m = (*it)[i];
-    if (m.is_string()) {
-      const std::string& s = m.get_ref<const std::string&>();
-      size_t sp = s.find(' ');
-      if (sp == std::string::npos || s.find(' ', sp + 1) != std::string::npos) {
-        return invalid_argument(std::string(what) + ": merge " + std::to_string(i) +
-                                " is not two tokens separated by one space: \"" + s + "\"");
-      }
-      merges.emplace_back(s.substr(0, sp), s.substr(sp + 1));
-    } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
-      merges.emplace_back(m[0].get<std::string>(), m[1].get<std::string>());
-    } else {
-      return invalid_argument(std::string(what) + ": merge " + std::to_string(i) +
-                              " must be a string or a pair of strings");
-    }
-  }
-  return merges;
-}
-
 Result<AddedTokenSpec> read_added_token(const Json& t, std::string_view where) {
   if (!t.is_object()) return invalid_argument(std::string(where) + " must be an object");
   AddedTokenSpec spec;
@@ -128,6 +100,59 @@ Result<AddedTokenSpec> read_added_token(const Json& t, std::string_view where) {
   return spec;
 }
 
+// model.vocab and model.merges are almost all of a tokenizer.json (128K entries each for
+// DeepSeek). Parsing them into a DOM (a std::map node per token) costs more than all the rest,
+// so a parser callback takes them out as they are read and the DOM keeps only the small parts.
+// Merges written as [a, b] pairs (newer files) stay in the DOM: nlohmann's callback cannot
+// drop an array without also hiding its elements.
+struct DivertedModel {
+  std::vector<std::pair<std::string, TokenId>> vocab;
+  std::vector<std::pair<std::string, std::string>> merges;
+  std::string error;
+};
+
+Result<Json> parse_diverting(std::string_view text, std::string_view what, DivertedModel* d) {
+  std::vector<std::string> keys(8);  // the key at each depth on the current path
+  auto in = [&](int depth, const char* section) {
+    return depth >= 3 && keys[1] == "model" && keys[2] == section;
+  };
+  Json::parser_callback_t cb = [&](int depth, nlohmann::json::parse_event_t ev, Json& v) {
+    using E = nlohmann::json::parse_event_t;
+    if (ev == E::key) {
+      if (depth < static_cast<int>(keys.size())) keys[depth] = v.get<std::string>();
+      return !in(depth, "vocab");  // a vocabulary entry never enters the DOM
+    }
+    if (ev != E::value || depth != 3) return true;
+    if (in(depth, "vocab")) {
+      if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > kMaxId) {
+        d->error = "vocab id of \"" + keys[3] + "\" must be an integer in 0.." + std::to_string(kMaxId);
+      } else {
+        d->vocab.emplace_back(std::move(keys[3]), static_cast<TokenId>(v.get<int64_t>()));
+      }
+      return false;
+    }
+    if (in(depth, "merges") && v.is_string()) {
+      const std::string& m = v.get_ref<const std::string&>();
+      size_t sp = m.find(' ');
+      if (sp == std::string::npos || m.find(' ', sp + 1) != std::string::npos) {
+        d->error = "merge " + std::to_string(d->merges.size()) +
+                   " is not two tokens separated by one space: \"" + m + "\"";
+      } else {
+        d->merges.emplace_back(m.substr(0, sp), m.substr(sp + 1));
+      }
+      return false;
+    }
+    return true;
+  };
+  try {
+    Json root = Json::parse(text.begin(), text.end(), cb);
+    if (!d->error.empty()) return invalid_argument(std::string(what) + ": " + d->error);
+    return root;
+  } catch (const nlohmann::json::exception& e) {
+    return invalid_argument(std::string(what) + ": invalid JSON (" + e.what() + ")");
+  }
+}
+
 }  // namespace
 
 Tokenizer::Tokenizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -141,28 +166,32 @@ Result<Tokenizer> Tokenizer::load(const std::filesystem::path& tokenizer_json) {
 }
 
 Result<Tokenizer> Tokenizer::from_json_text(std::string_view json_text, std::string_view what) {
-  AGENT_ASSIGN_OR_RETURN(Json root, parse_json(json_text, what));
+  DivertedModel model;
+  AGENT_ASSIGN_OR_RETURN(Json root, parse_diverting(json_text, what, &model));
   AGENT_RETURN_IF_ERROR(check_shape(root, what));
-  const Json& model = root["model"];
-  auto vocab_it = model.find("vocab");
-  if (vocab_it == model.end() || !vocab_it->is_object()) {
-    return invalid_argument(std::string(what) + ": model.vocab must be an object");
+  const Json& m = root["model"];
+  if (!m.contains("vocab") || !m["vocab"].is_object() || !m.contains("merges") ||
+      !m["merges"].is_array()) {
+    return invalid_argument(std::string(what) +
+                            ": model.vocab must be an object and model.merges a list");
+  }
+  const Json& pairs = m["merges"];  // merges written as [a, b]
+  if (!pairs.empty() && !model.merges.empty()) {
+    return invalid_argument(std::string(what) + ": merges mix \"a b\" strings and [a, b] pairs");
+  }
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (!pairs[i].is_array() || pairs[i].size() != 2 || !pairs[i][0].is_string() ||
+        !pairs[i][1].is_string()) {
+      return invalid_argument(std::string(what) + ": merge " + std::to_string(i) +
+                              " must be a string or a pair of strings");
+    }
+    model.merges.emplace_back(pairs[i][0].get<std::string>(), pairs[i][1].get<std::string>());
   }
   auto impl = std::make_unique<Impl>();
-  std::vector<std::pair<std::string, TokenId>> vocab;
-  vocab.reserve(vocab_it->size());
-  for (const auto& [token, id] : vocab_it->items()) {
-    if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() > kMaxId) {
-      return invalid_argument(std::string(what) + ": vocab id of \"" + token +
-                              "\" must be an integer in 0.." + std::to_string(kMaxId));
-    }
-    vocab.emplace_back(token, static_cast<TokenId>(id.get<int64_t>()));
-  }
-  AGENT_ASSIGN_OR_RETURN(auto merges, read_merges(model, what));
-  AGENT_ASSIGN_OR_RETURN(impl->bpe, BpeModel::build(vocab, merges, what));
-  impl->vocab.reserve(vocab.size());
+  AGENT_ASSIGN_OR_RETURN(impl->bpe, BpeModel::build(model.vocab, model.merges, what));
+  impl->vocab.reserve(model.vocab.size());
   std::string raw;
-  for (auto& [token, id] : vocab) {
+  for (auto& [token, id] : model.vocab) {
     raw.clear();
     if (!byte_level_to_bytes(token, &raw)) raw = token;  // as Hugging Face's ByteLevel decoder
     impl->set_token_bytes(id, raw, Impl::kKnown);

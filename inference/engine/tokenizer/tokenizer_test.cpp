@@ -79,6 +79,22 @@ TEST(Bpe, MergesByRankThenLeftmost) {
   EXPECT_EQ(other.encode("abc"), (Ids{'a', 258}));  // b+c ranks first now; no "a bc" merge
 }
 
+TEST(Bpe, MergesMayBeWrittenAsPairs) {
+  Json j = tiny_tokenizer_json();
+  j["model"]["merges"] = Json::array({Json::array({"a", "b"}), Json::array({"ab", "c"})});
+  Tokenizer t = tiny(j);
+  EXPECT_EQ(t.encode("abc"), (Ids{257}));
+  j["model"]["merges"] = Json::array({"a b", Json::array({"ab", "c"})});
+  EXPECT_FALSE(Tokenizer::from_json_text(j.dump(), "t.json").ok());
+  j["model"]["merges"] = Json::array({"a b c"});
+  EXPECT_FALSE(Tokenizer::from_json_text(j.dump(), "t.json").ok());
+  j = tiny_tokenizer_json();
+  j["model"]["vocab"]["ab"] = "x";
+  auto r = Tokenizer::from_json_text(j.dump(), "t.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("vocab id of \"ab\""), std::string::npos);
+}
+
 TEST(AddedTokens, MatchedWholeBeforeBpeLongestFirst) {
   Tokenizer t = tiny();
   EXPECT_EQ(t.encode("q<|AB|>r<|A|>"), (Ids{'q', 301, 'r', 300}));
