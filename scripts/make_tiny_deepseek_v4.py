@@ -226,6 +226,8 @@ def main():
     ap.add_argument("--gguf-experts", choices=["f32", "mxfp4"], default="f32")
     ap.add_argument("--gguf-dense", choices=["f32", "f16", "bf16", "q8_0"], default="f32")
     ap.add_argument("--short-config", action="store_true", help="also write inference/config.json")
+    ap.add_argument("--gguf-no-tokenizer", action="store_true",
+                    help="leave the tokenizer out of the GGUF metadata (tokenizer.ggml.model = none)")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="override a config field")
     args = ap.parse_args()
     cfg = dict(COMMON, **PRESETS[args.preset])
@@ -236,7 +238,8 @@ def main():
     if args.safetensors:
         write_official(args.safetensors, cfg, t, short_config=args.short_config)
     if args.gguf:
-        write_gguf(args.gguf, cfg, t, args.gguf_experts, args.gguf_dense)
+        tok = tiny_tokenizer(cfg["vocab_size"], cfg["bos_token_id"], cfg["eos_token_id"]) if not args.gguf_no_tokenizer else None
+        write_gguf(args.gguf, cfg, t, args.gguf_experts, args.gguf_dense, tok)
     if not args.safetensors and not args.gguf:
         sys.exit("nothing to write: give --safetensors and/or --gguf")
 

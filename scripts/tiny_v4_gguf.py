@@ -156,12 +156,29 @@ def pack_value(vtype, v):
     if vtype == 8:
         b = v.encode()
         return struct.pack("<Q", len(b)) + b
+    if isinstance(v[0], str):
+        return struct.pack("<IQ", 8, len(v)) + b"".join(pack_value(8, x) for x in v)
     et = 6 if isinstance(v[0], float) else 5  # arrays: FLOAT32 or INT32, as gguf-py writes them
     return struct.pack("<IQ", et, len(v)) + b"".join(struct.pack("<f" if et == 6 else "<i", x) for x in v)
 
 
-def write_gguf(path, cfg, t, experts_mode="f32", dense_mode="f32"):
+def tokenizer_metadata(tok, vocab_size, cfg):
+    """tokenizer.ggml.* as llama.cpp's converter writes a DeepSeek tokenizer.json."""
+    tokens, types = [""] * vocab_size, [1] * vocab_size
+    for text, i in tok["model"]["vocab"].items():
+        tokens[i] = text
+    for a in tok["added_tokens"]:
+        tokens[a["id"]], types[a["id"]] = a["content"], 3
+    return [("tokenizer.ggml.model", 8, "gpt2"), ("tokenizer.ggml.pre", 8, "deepseek-v3"),
+            ("tokenizer.ggml.tokens", 9, tokens), ("tokenizer.ggml.token_type", 9, types),
+            ("tokenizer.ggml.merges", 9, tok["model"]["merges"]),
+            ("tokenizer.ggml.bos_token_id", 4, cfg["bos_token_id"]), ("tokenizer.ggml.eos_token_id", 4, cfg["eos_token_id"])]
+
+
+def write_gguf(path, cfg, t, experts_mode="f32", dense_mode="f32", tokenizer=None):
     meta, tensors = gguf_metadata(cfg), gguf_tensors(cfg, t, experts_mode, dense_mode)
+    if tokenizer is not None:
+        meta = [m for m in meta if m[0] != "tokenizer.ggml.model"] + tokenizer_metadata(tokenizer, cfg["vocab_size"], cfg)
     out = bytearray(b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(meta)))
     for key, vtype, v in meta:
         out += struct.pack("<Q", len(key)) + key.encode() + struct.pack("<I", vtype) + pack_value(vtype, v)

@@ -2,7 +2,7 @@
 // generates (product.md): plain text as it streams, or with --json one line per token with
 // its id, the text it completes (UTF-8 safe), its raw log-probability and the top
 // alternatives. --weights is a checkpoint folder in the official layout (config.json,
-// tokenizer.json, safetensors) or a GGUF file (a tokenizer.json beside it is used for text).
+// tokenizer.json, safetensors) or a GGUF file (its own tokenizer, or a tokenizer.json beside it).
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -10,6 +10,7 @@
 #include "common/fs.h"
 #include "common/json.h"
 #include "inference/engine/model/generate.h"
+#include "inference/engine/model/gguf_tokenizer.h"
 #include "inference/engine/tokenizer/streaming_decoder.h"
 #include "inference/engine/tokenizer/tokenizer.h"
 #include "tasks/commands.h"
@@ -29,15 +30,6 @@ struct GenerateFlags {
 int usage_error(const std::string& msg) {
   std::fprintf(stderr, "agent generate: %s\n", msg.c_str());
   return kExitUsage;
-}
-
-// tokenizer.json of a checkpoint folder, or beside a GGUF file.
-Result<std::optional<engine::Tokenizer>> find_tokenizer(const fs::path& weights) {
-  std::error_code ec;
-  fs::path p = fs::is_directory(weights, ec) ? weights / "tokenizer.json" : weights.parent_path() / "tokenizer.json";
-  if (!fs::exists(p, ec)) return std::optional<engine::Tokenizer>();
-  AGENT_ASSIGN_OR_RETURN(engine::Tokenizer t, engine::Tokenizer::load(p));
-  return std::optional<engine::Tokenizer>(std::move(t));
 }
 
 Result<std::vector<int32_t>> read_prompt_ids(const std::string& path) {
@@ -95,7 +87,7 @@ int run_generate(const GenerateFlags& f) {
   if (Status s = check_flags(f); !s.ok()) return usage_error(s.message());
   std::error_code ec;
   if (!fs::exists(f.weights, ec)) return usage_error("--weights: " + f.weights + " does not exist");
-  auto tok = find_tokenizer(f.weights);
+  auto tok = engine::load_checkpoint_tokenizer(f.weights);
   if (!tok.ok()) return usage_error("tokenizer: " + tok.status().message());
   std::vector<int32_t> prompt;
   if (!f.prompt_ids.empty()) {
@@ -103,7 +95,7 @@ int run_generate(const GenerateFlags& f) {
     if (!ids.ok()) return usage_error("--prompt-ids: " + ids.status().message());
     prompt = std::move(*ids);
   } else {
-    if (!tok->has_value()) return usage_error("a text prompt needs a tokenizer.json beside the weights; use --prompt-ids");
+    if (!tok->has_value()) return usage_error("a text prompt needs a tokenizer (tokenizer.json, or one in the GGUF); use --prompt-ids");
     std::string text = f.prompt;
     if (!f.prompt_file.empty()) {
       auto file = read_file(f.prompt_file, 1u << 30);

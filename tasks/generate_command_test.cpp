@@ -67,7 +67,7 @@ class GenerateCommand : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir(std::move(TempDir::create("gen-cli-ck-").value()));
-    ck_ = new engine::testing::TinyCheckpoint(*engine::testing::make_tiny_checkpoint(dir_->path(), "flash"));
+    ck_ = new engine::testing::TinyCheckpoint(*engine::testing::shared_tiny_checkpoint("flash"));
   }
   static void TearDownTestSuite() {
     delete ck_;
@@ -98,12 +98,12 @@ TEST_F(GenerateCommand, GreedyJsonLines) {
   EXPECT_EQ(generate(a).out, r.out);  // deterministic
 }
 
-// The same weights as a folder (FP8/FP4 safetensors) and as a GGUF give the same tokens and
-// log-probabilities; GGUF has no tokenizer beside it here, so text is empty.
+// The same weights as a folder (FP8/FP4 safetensors, tokenizer.json) and as a GGUF (tokenizer in
+// its metadata) give the same tokens, text and log-probabilities.
 TEST_F(GenerateCommand, FolderAndGgufAgree) {
   auto ids = dir_->path() / "ids.json";
   ASSERT_TRUE(write_file_atomic(ids, "[0, 17, 300, 5, 42, 999]").ok());
-  std::vector<std::string> common = {"--prompt-ids", ids.string(), "--max-tokens", "5", "--temperature", "0.7",
+  std::vector<std::string> common = {"--prompt", "The quick brown fox", "--max-tokens", "5", "--temperature", "0.7",
                                      "--seed", "4", "--json", "--top-logprobs", "2"};
   auto with = [&](const std::filesystem::path& w) {
     std::vector<std::string> a = {"--weights", w.string()};
@@ -118,7 +118,7 @@ TEST_F(GenerateCommand, FolderAndGgufAgree) {
   for (size_t i = 0; i < lf.size(); ++i) {
     EXPECT_EQ(lf[i]["token_id"], lg[i]["token_id"]);
     EXPECT_EQ(lf[i]["logprob"], lg[i]["logprob"]);
-    EXPECT_EQ(lg[i]["text"], "");
+    EXPECT_EQ(lf[i]["text"], lg[i]["text"]);
   }
 }
 
@@ -146,6 +146,8 @@ TEST_F(GenerateCommand, UsageErrors) {
   auto big = dir_->path() / "big.json";
   ASSERT_TRUE(write_file_atomic(big, "[1, 2, 5000]").ok());
   const std::string w = ck_->folder.string();
+  auto bare = dir_->path() / "bare.gguf";  // no tokenizer in the metadata
+  ASSERT_TRUE(engine::testing::run_generator({"--preset", "flash", "--gguf", bare.string(), "--gguf-no-tokenizer"}).ok());
   struct Case {
     std::vector<std::string> args;
     const char* expect;
@@ -157,13 +159,23 @@ TEST_F(GenerateCommand, UsageErrors) {
       {{"--weights", (dir_->path() / "nope").string(), "--prompt", "a"}, "nope"},
       {{"--weights", w, "--prompt-ids", ids.string()}, "JSON array"},
       {{"--weights", w, "--prompt-ids", big.string()}, "5000"},
-      {{"--weights", ck_->gguf.string(), "--prompt", "text needs a tokenizer"}, "tokenizer"},
+      {{"--weights", bare.string(), "--prompt", "text needs a tokenizer"}, "tokenizer"},
   };
   for (const auto& c : cases) {
     CliRun r = generate(c.args);
     EXPECT_EQ(r.code, kExitUsage) << c.expect << ": " << r.err;
     EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
   }
+}
+
+TEST_F(GenerateCommand, PromptIdsWithoutTokenizer) {
+  auto bare = dir_->path() / "bare2.gguf";
+  ASSERT_TRUE(engine::testing::run_generator({"--preset", "flash", "--gguf", bare.string(), "--gguf-no-tokenizer"}).ok());
+  auto ids = dir_->path() / "ids2.json";
+  ASSERT_TRUE(write_file_atomic(ids, "[0, 17, 300, 5]").ok());
+  CliRun r = generate({"--weights", bare.string(), "--prompt-ids", ids.string(), "--max-tokens", "3", "--json"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const auto& j : lines(r.out)) EXPECT_EQ(j["text"], "");  // no tokenizer: no text
 }
 
 TEST_F(GenerateCommand, PlainTextOutput) {

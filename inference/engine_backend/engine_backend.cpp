@@ -6,6 +6,7 @@
 #include "inference/engine/chat/chat_message.h"
 #include "inference/engine/chat/output_parser.h"
 #include "inference/engine/model/generate.h"
+#include "inference/engine/model/gguf_tokenizer.h"
 #include "inference/engine/tokenizer/streaming_decoder.h"
 
 namespace agent {
@@ -14,10 +15,13 @@ EngineBackend::EngineBackend(EngineBackendOptions o, std::unique_ptr<engine::Eng
     : opt_(std::move(o)), engine_(std::move(e)), tok_(std::move(t)) {}
 
 Result<std::unique_ptr<EngineBackend>> EngineBackend::open(const EngineBackendOptions& opt) {
-  auto tok = engine::Tokenizer::load(opt.weights / "tokenizer.json");
+  auto tok = engine::load_checkpoint_tokenizer(opt.weights);
   if (!tok.ok()) return tok.status().with_context("engine backend");
+  if (!tok->has_value()) {
+    return invalid_argument("engine backend: " + opt.weights.string() + " has no tokenizer (tokenizer.json)");
+  }
   AGENT_ASSIGN_OR_RETURN(auto e, engine::Engine::open(opt.weights, engine::EngineOptions{opt.threads, opt.numerics}));
-  return std::unique_ptr<EngineBackend>(new EngineBackend(opt, std::move(e), std::move(*tok)));
+  return std::unique_ptr<EngineBackend>(new EngineBackend(opt, std::move(e), std::move(**tok)));
 }
 
 static bool extends(const std::vector<int32_t>& prefix, const std::vector<int32_t>& v, bool allow_equal) {

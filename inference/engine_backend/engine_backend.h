@@ -25,7 +25,7 @@
 namespace agent {
 
 struct EngineBackendOptions {
-  std::filesystem::path weights;  // checkpoint folder with tokenizer.json
+  std::filesystem::path weights;  // checkpoint folder (with tokenizer.json) or GGUF file
   int threads = 0;
   engine::Numerics numerics = engine::Numerics::kOfficial;
   int64_t max_context = 65536;

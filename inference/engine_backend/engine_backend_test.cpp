@@ -22,7 +22,7 @@ class EngineBackendTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir(std::move(TempDir::create("engine-backend-").value()));
-    auto ck = engine::testing::make_tiny_checkpoint(dir_->path(), "flash");
+    auto ck = engine::testing::shared_tiny_checkpoint("flash");
     ASSERT_TRUE(ck.ok()) << ck.status().to_string();
     EngineBackendOptions o;
     o.weights = ck->folder;

@@ -68,9 +68,7 @@ TEST_P(LlamaCrossCheck, LogitsAgreeAtEveryPosition) {
   const char* bin = std::getenv("AGENT_BINARY_DIR");
   auto peer = testing::LlamaPeer::prepare(std::filesystem::path(bin ? bin : "/tmp") / "llama-peer");
   ASSERT_TRUE(peer.ok()) << peer.status().to_string();
-  auto dir = TempDir::create("engine-crosscheck-");
-  ASSERT_TRUE(dir.ok());
-  auto ck = testing::make_tiny_checkpoint(dir->path(), GetParam());
+  auto ck = testing::shared_tiny_checkpoint(GetParam());
   ASSERT_TRUE(ck.ok()) << ck.status().to_string();
   auto engine = Engine::open(ck->folder, EngineOptions{2, Numerics::kExact});
   ASSERT_TRUE(engine.ok()) << engine.status().to_string();

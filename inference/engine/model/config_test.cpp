@@ -1,5 +1,6 @@
 // Config parsing: the real Flash/Pro configs, the short-name config, GGUF metadata.
 #include "inference/engine/model/config.h"
+#include "inference/engine/model/gguf_tokenizer.h"
 
 #include <gtest/gtest.h>
 
@@ -112,6 +113,37 @@ TEST(Config, GgufMetadataMatchesHfConfig) {
   }
   EXPECT_DOUBLE_EQ(gc->swiglu_limit, 10.0);
   EXPECT_DOUBLE_EQ(gc->shared_swiglu_limit, 0.0);
+}
+
+}  // namespace
+}  // namespace agent::engine
+
+namespace agent::engine {
+namespace {
+
+// The tokenizer rebuilt from a GGUF's metadata encodes and decodes like the tokenizer.json it
+// was written from.
+TEST(GgufTokenizer, MatchesTokenizerJson) {
+  auto dir = TempDir::create("engine-gguf-tok-");
+  ASSERT_TRUE(dir.ok());
+  ASSERT_TRUE(testing::run_generator({"--preset", "flash", "--safetensors", (dir->path() / "m").string(), "--gguf",
+                                      (dir->path() / "m.gguf").string()})
+                  .ok());
+  auto from_json = Tokenizer::load(dir->path() / "m" / "tokenizer.json");
+  auto from_gguf = load_checkpoint_tokenizer(dir->path() / "m.gguf");
+  ASSERT_TRUE(from_json.ok() && from_gguf.ok()) << from_gguf.status().to_string();
+  ASSERT_TRUE(from_gguf->has_value());
+  const std::string text =
+      "<｜begin▁of▁sentence｜><｜User｜>def main(argv):\n    return 0 数据 123456<｜Assistant｜><think>hm</think>ok";
+  auto a = from_json->encode(text), b = (*from_gguf)->encode(text);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(*(*from_gguf)->decode(b), text);
+  ASSERT_TRUE(testing::run_generator({"--preset", "flash", "--gguf", (dir->path() / "bare.gguf").string(),
+                                      "--gguf-no-tokenizer"})
+                  .ok());
+  auto none = load_checkpoint_tokenizer(dir->path() / "bare.gguf");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
 }
 
 }  // namespace

@@ -13,13 +13,8 @@
 namespace agent::engine {
 namespace {
 
-const std::filesystem::path& root() {
-  static TempDir dir = std::move(TempDir::create("engine-model-test-").value());
-  return dir.path();
-}
-
 testing::TinyCheckpoint tiny(const std::string& preset) {
-  auto c = testing::make_tiny_checkpoint(root(), preset);
+  auto c = testing::shared_tiny_checkpoint(preset);
   EXPECT_TRUE(c.ok()) << c.status().to_string();
   return c.ok() ? *c : testing::TinyCheckpoint{};
 }

@@ -40,7 +40,7 @@ class GenerateTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir(std::move(TempDir::create("engine-generate-").value()));
-    auto ck = testing::make_tiny_checkpoint(dir_->path(), "flash");
+    auto ck = testing::shared_tiny_checkpoint("flash");
     ASSERT_TRUE(ck.ok()) << ck.status().to_string();
     engine_ = std::move(Engine::open(ck->folder, EngineOptions{2, Numerics::kOfficial}).value()).release();
   }

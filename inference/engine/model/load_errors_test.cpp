@@ -25,7 +25,7 @@ const std::filesystem::path& root() {
 
 // A fresh copy of the tiny flash checkpoint folder, to damage.
 std::filesystem::path fresh_copy(const std::string& name) {
-  auto ck = testing::make_tiny_checkpoint(root(), "flash");
+  auto ck = testing::shared_tiny_checkpoint("flash");
   EXPECT_TRUE(ck.ok());
   auto dst = root() / name;
   std::filesystem::remove_all(dst);
@@ -119,7 +119,7 @@ TEST(LoadErrors, HashTableOutOfRangeNamesTheTensor) {
 }
 
 TEST(LoadErrors, DamagedGgufNeverCrashes) {
-  auto ck = testing::make_tiny_checkpoint(root(), "flash");
+  auto ck = testing::shared_tiny_checkpoint("flash");
   ASSERT_TRUE(ck.ok());
   std::string good = *read_file(ck->gguf);
   auto path = root() / "damaged.gguf";
@@ -146,7 +146,7 @@ TEST(LoadErrors, DamagedGgufNeverCrashes) {
 }
 
 TEST(LoadErrors, GgufDenseFormatsLoadAndRun) {
-  auto ck = testing::make_tiny_checkpoint(root(), "flash");
+  auto ck = testing::shared_tiny_checkpoint("flash");
   ASSERT_TRUE(ck.ok());
   auto tokens = testing::random_tokens(64, 1024, 9);
   auto logits_of = [&](const std::filesystem::path& p) {

@@ -3,7 +3,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <random>
 
@@ -50,6 +53,52 @@ Result<TinyCheckpoint> make_tiny_checkpoint(const std::filesystem::path& root, c
   AGENT_RETURN_IF_ERROR(run_generator(a));
   cache[key] = c;
   return c;
+}
+
+namespace {
+
+// Folds the generator's sources into the cache key, so editing them regenerates.
+uint64_t generator_hash() {
+  uint64_t h = 1469598103934665603ull;
+  for (const char* f : {"make_tiny_deepseek_v4.py", "tiny_v4_encodings.py", "tiny_v4_gguf.py", "tiny_v4_tokenizer.py"}) {
+    std::ifstream in(source_dir() / "scripts" / f, std::ios::binary);
+    for (char c; in.get(c);) h = (h ^ uint8_t(c)) * 1099511628211ull;
+  }
+  return h;
+}
+
+}  // namespace
+
+Result<TinyCheckpoint> shared_tiny_checkpoint(const std::string& preset, const std::vector<std::string>& extra) {
+  const char* bin = std::getenv("AGENT_BINARY_DIR");
+  std::filesystem::path root = std::filesystem::path(bin ? bin : "/tmp") / "engine-tiny-checkpoints";
+  std::string key = preset;
+  for (const auto& e : extra) key += "_" + e;
+  for (char& ch : key) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(generator_hash()));
+  const auto dir = root / (key + "-" + hex);
+  auto paths = [](const std::filesystem::path& d) {
+    return TinyCheckpoint{d / "folder", d / "model.gguf", d / "model-mxfp4.gguf"};
+  };
+  std::error_code ec;
+  if (std::filesystem::exists(dir / "DONE", ec)) return paths(dir);
+  const auto tmp = root / (key + "-" + hex + ".tmp." + std::to_string(getpid()));
+  std::filesystem::remove_all(tmp, ec);
+  std::filesystem::create_directories(tmp, ec);
+  TinyCheckpoint c = paths(tmp);
+  std::vector<std::string> a = {"--preset", preset, "--safetensors", c.folder.string(), "--gguf", c.gguf.string()};
+  a.insert(a.end(), extra.begin(), extra.end());
+  AGENT_RETURN_IF_ERROR(run_generator(a));
+  a = {"--preset", preset, "--gguf", c.gguf_mxfp4.string(), "--gguf-experts", "mxfp4"};
+  a.insert(a.end(), extra.begin(), extra.end());
+  AGENT_RETURN_IF_ERROR(run_generator(a));
+  std::ofstream(tmp / "DONE") << "ok\n";
+  std::filesystem::rename(tmp, dir, ec);
+  if (ec) std::filesystem::remove_all(tmp, ec);  // another process finished first
+  return paths(dir);
 }
 
 std::vector<int32_t> random_tokens(int64_t n, int64_t vocab, uint64_t seed) {

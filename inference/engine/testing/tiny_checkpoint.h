@@ -22,6 +22,12 @@ struct TinyCheckpoint {
 Result<TinyCheckpoint> make_tiny_checkpoint(const std::filesystem::path& root, const std::string& preset,
                                             const std::vector<std::string>& extra = {});
 
+// The same, generated once per build tree and shared by test processes: under
+// $AGENT_BINARY_DIR/engine-tiny-checkpoints/, keyed by the arguments and the generator's
+// source, written to a temporary folder and renamed into place (concurrent processes never
+// see a partial checkpoint). Read-only for callers: copy before damaging.
+Result<TinyCheckpoint> shared_tiny_checkpoint(const std::string& preset, const std::vector<std::string>& extra = {});
+
 // Runs the generator with arbitrary arguments.
 Status run_generator(const std::vector<std::string>& args);
 
