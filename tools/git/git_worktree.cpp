@@ -1,7 +1,5 @@
 #include "tools/git/git_worktree.h"
 
-#include <git2/worktree.h>
-
 #include "tools/git/git_handle.h"
 
 namespace agent {
