@@ -1,6 +1,8 @@
 #include "tests/support/git_http_server.h"
 
 #include <arpa/inet.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -16,6 +18,27 @@
 extern char** environ;
 
 namespace agent::testing {
+
+// One accepted connection, plain or TLS.
+struct GitConn {
+  int fd = -1;
+  SSL* ssl = nullptr;
+  ssize_t read_some(char* buf, size_t n) {
+    if (ssl == nullptr) return read(fd, buf, n);
+    int r = SSL_read(ssl, buf, static_cast<int>(n));
+    return r > 0 ? r : -1;
+  }
+  // MSG_NOSIGNAL: a client that hangs up early must not kill the test with SIGPIPE.
+  void write_all(const std::string& data) {
+    size_t off = 0;
+    while (off < data.size()) {
+      ssize_t w = ssl != nullptr ? SSL_write(ssl, data.data() + off, static_cast<int>(data.size() - off))
+                                 : send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+      if (w <= 0) return;
+      off += static_cast<size_t>(w);
+    }
+  }
+};
 
 namespace {
 
@@ -51,28 +74,29 @@ struct Request {
   }
 };
 
-// Reads from `fd` until `buf` holds `n` bytes past `from` (or EOF).
-bool fill(int fd, std::string& buf, size_t need) {
+
+// Reads until `buf` holds `need` bytes (false at EOF).
+bool fill(GitConn& c, std::string& buf, size_t need) {
   char tmp[65536];
   while (buf.size() < need) {
-    ssize_t r = read(fd, tmp, sizeof tmp);
+    ssize_t r = c.read_some(tmp, sizeof tmp);
     if (r <= 0) return false;
     buf.append(tmp, static_cast<size_t>(r));
   }
   return true;
 }
 
-bool read_line(int fd, std::string& buf, size_t& pos, std::string& line) {
+bool read_line(GitConn& c, std::string& buf, size_t& pos, std::string& line) {
   size_t eol;
   while ((eol = buf.find("\r\n", pos)) == std::string::npos) {
-    if (!fill(fd, buf, buf.size() + 1)) return false;
+    if (!fill(c, buf, buf.size() + 1)) return false;
   }
   line = buf.substr(pos, eol - pos);
   pos = eol + 2;
   return true;
 }
 
-std::optional<Request> read_request(int fd) {
+std::optional<Request> read_request(GitConn& fd) {
   std::string buf;
   size_t pos = 0;
   std::string line;
@@ -109,16 +133,6 @@ void write_all(int fd, const std::string& data) {
   size_t off = 0;
   while (off < data.size()) {
     ssize_t w = write(fd, data.data() + off, data.size() - off);
-    if (w <= 0) return;
-    off += static_cast<size_t>(w);
-  }
-}
-
-// MSG_NOSIGNAL: a client that hangs up early must not kill the test with SIGPIPE.
-void send_all(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    ssize_t w = send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
     if (w <= 0) return;
     off += static_cast<size_t>(w);
   }
@@ -196,11 +210,31 @@ std::string http_response(const std::string& cgi) {
          "\r\nConnection: close\r\n\r\n" + body;
 }
 
+// A server context holding `tls`'s certificate and key; null when they do not load.
+SSL_CTX* make_ssl_ctx(const SelfSignedCert& tls) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  BIO* cb = BIO_new_mem_buf(tls.cert_pem.data(), static_cast<int>(tls.cert_pem.size()));
+  BIO* kb = BIO_new_mem_buf(tls.key_pem.data(), static_cast<int>(tls.key_pem.size()));
+  X509* cert = PEM_read_bio_X509(cb, nullptr, nullptr, nullptr);
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(kb, nullptr, nullptr, nullptr);
+  bool ok = cert && key && SSL_CTX_use_certificate(ctx, cert) == 1 && SSL_CTX_use_PrivateKey(ctx, key) == 1;
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  BIO_free(cb);
+  BIO_free(kb);
+  if (!ok) {
+    SSL_CTX_free(ctx);
+    return nullptr;
+  }
+  return ctx;
+}
+
 }  // namespace
 
 std::unique_ptr<GitHttpServer> GitHttpServer::start(std::filesystem::path root, std::string user,
-                                                    std::string token) {
+                                                    std::string token, std::optional<SelfSignedCert> tls) {
   std::unique_ptr<GitHttpServer> s(new GitHttpServer());
+  if (tls && (s->ssl_ctx_ = make_ssl_ctx(*tls)) == nullptr) return nullptr;
   s->root_ = std::move(root);
   s->user_ = std::move(user);
   s->token_ = std::move(token);
@@ -227,10 +261,12 @@ GitHttpServer::~GitHttpServer() {
   for (int fd : {listen_fd_, wake_[0], wake_[1]}) {
     if (fd >= 0) close(fd);
   }
+  if (ssl_ctx_ != nullptr) SSL_CTX_free(static_cast<SSL_CTX*>(ssl_ctx_));
 }
 
 std::string GitHttpServer::url(const std::string& repo) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + "/" + repo;
+  std::string host = ssl_ctx_ != nullptr ? "https://localhost:" : "http://127.0.0.1:";
+  return host + std::to_string(port_) + "/" + repo;
 }
 
 std::vector<std::string> GitHttpServer::requests() const {
@@ -250,7 +286,25 @@ void GitHttpServer::accept_loop() {
 }
 
 void GitHttpServer::serve(int fd) {
-  auto req = read_request(fd);
+  GitConn c;
+  c.fd = fd;
+  if (ssl_ctx_ != nullptr) {
+    c.ssl = SSL_new(static_cast<SSL_CTX*>(ssl_ctx_));
+    SSL_set_fd(c.ssl, fd);
+    if (SSL_accept(c.ssl) != 1) {  // e.g. the client did not trust the certificate
+      SSL_free(c.ssl);
+      return;
+    }
+  }
+  serve_conn(c);
+  if (c.ssl != nullptr) {
+    SSL_shutdown(c.ssl);
+    SSL_free(c.ssl);
+  }
+}
+
+void GitHttpServer::serve_conn(GitConn& c) {
+  auto req = read_request(c);
   if (!req) return;
   std::string response;
   std::string auth = req->header("Authorization");
@@ -266,7 +320,7 @@ void GitHttpServer::serve(int fd) {
     std::lock_guard<std::mutex> lock(mu_);
     log_.push_back(req->method + " " + req->target + " -> " + response.substr(9, 3));
   }
-  send_all(fd, response);
+  c.write_all(response);
 }
 
 }  // namespace agent::testing

@@ -58,8 +58,9 @@ Status git_push_with_lease(const std::filesystem::path& repo, const std::string&
                            const std::string& local_branch, const std::string& branch,
                            const std::optional<std::string>& expected, const GitCredentials& creds);
 
-// Extra trusted certificates for HTTPS remotes (libgit2 is process-wide): a PEM file and/or a
-// folder of hashed certificates; empty strings keep the built-in system store.
+// The certificates HTTPS remotes are checked against (process-wide, as libgit2 is): a PEM file
+// and/or a folder of hashed certificates, used instead of the built-in system store (as
+// SSL_CERT_FILE / SSL_CERT_DIR are for OpenSSL); both empty keep the system store.
 Status git_set_ca_locations(const std::string& file, const std::string& dir);
 
 }  // namespace agent

@@ -141,6 +141,31 @@ TEST_F(GitSmartHttpTest, TokenAuthFetchAndPush) {
   EXPECT_EQ(remote_tip("agent/issue-2"), next);
 }
 
+// Trusting the test certificate is process-wide; no other test here uses HTTPS.
+TEST_F(GitRemoteTest, HttpsCertificatesAreChecked) {
+  testing::SelfSignedCert cert = testing::make_self_signed_cert();
+  auto server = testing::GitHttpServer::start(root_ / "srv", "x-access-token", kToken, cert);
+  ASSERT_NE(server, nullptr);
+  GitCredentials creds;
+  creds.token = kToken;
+  std::string url = server->url("remote.git");
+  ASSERT_EQ(url.rfind("https://localhost:", 0), 0u);
+  std::string id = commit_on("agent/issue-4", "b.txt");
+  Status untrusted = git_push_with_lease(repo_, url, "agent/issue-4", "agent/issue-4", std::nullopt, creds);
+  EXPECT_EQ(untrusted.code(), StatusCode::kFailedPrecondition) << untrusted.to_string();
+  EXPECT_NE(untrusted.message().find("certificate"), std::string::npos) << untrusted.message();
+  EXPECT_EQ(remote_tip("agent/issue-4"), "") << "nothing pushed to an untrusted server";
+  EXPECT_TRUE(server->requests().empty()) << "no request was sent, the token included";
+
+  // Trusting that certificate (what SSL_CERT_FILE does for `agent pr`) lets the push through.
+  ASSERT_TRUE(write_file_atomic(root_ / "ca.pem", cert.cert_pem).ok());
+  ASSERT_TRUE(git_set_ca_locations((root_ / "ca.pem").string(), "").ok());
+  Status trusted = git_push_with_lease(repo_, url, "agent/issue-4", "agent/issue-4", std::nullopt, creds);
+  ASSERT_TRUE(trusted.ok()) << trusted.to_string();
+  EXPECT_EQ(remote_tip("agent/issue-4"), id);
+  EXPECT_EQ(git_set_ca_locations((root_ / "missing.pem").string(), "").code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(GitSmartHttpTest, BadOrMissingTokenIsAClearErrorAndPushesNothing) {
   commit_on("agent/issue-3", "b.txt");
   GitCredentials bad;
