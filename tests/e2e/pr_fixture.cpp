@@ -84,11 +84,11 @@ ProcessResult PrFixture::pr(const std::string& script, std::vector<std::string> 
   last_run_ = root_ / ("run" + std::to_string(++runs_));
   std::vector<std::string> argv = {agent_binary().string(), "pr", "--repo", repo_.string(), "--forge", flavor_,
                                    "--api-url", forge_->api_url(), "--slug", "octo/hello", "--token-env",
-                                   "PR_E2E_TOKEN", "--backend", "scripted", "--script", script, "--out",
+                                   token_env_, "--backend", "scripted", "--script", script, "--out",
                                    last_run_.string(), "--forge-retry-delay", "0.05"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   ProcessOptions o;
-  o.extra_env = {"PR_E2E_TOKEN=" + token, "GITHUB_EVENT_NAME=" + event_name};
+  o.extra_env = {token_env_ + "=" + token, "GITHUB_EVENT_NAME=" + event_name};
   o.timeout = std::chrono::seconds(60);
   return run_process(argv, o);
 }

@@ -33,7 +33,7 @@ class PrFixture : public ::testing::Test {
   std::string write_json(const std::string& name, const Json& j);
   std::string write_script(const std::vector<Json>& turns);
 
-  // agent pr --repo repo --forge F --api-url U --slug octo/hello --token-env PR_E2E_TOKEN
+  // agent pr --repo repo --forge F --api-url U --slug octo/hello --token-env <token_env_>
   //          --backend scripted --script S --out run<N> <extra>
   ProcessResult pr(const std::string& script, std::vector<std::string> extra,
                    const std::string& token = kForgeToken, const std::string& event_name = "issue_comment");
@@ -53,6 +53,7 @@ class PrFixture : public ::testing::Test {
   std::filesystem::path root_, bare_, repo_;
   std::string flavor_ = "github";
   std::unique_ptr<FakeForge> forge_;
+  std::string token_env_ = "PR_E2E_TOKEN";  // --token-env
   int runs_ = 0;
   std::filesystem::path last_run_;
 };

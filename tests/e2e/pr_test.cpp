@@ -124,6 +124,29 @@ TEST_F(PrTest, BranchPushedBySomeoneElseDuringTheRunStopsThePush) {
   expect_checkout_untouched();
 }
 
+TEST_F(PrTest, TheTokenNeverReachesTheModelOrTheRecords) {
+  // A variable name that does not look like a secret: only `agent pr` removing it keeps it
+  // from the commands the model runs.
+  token_env_ = "FORGE_PAT";
+  auto r = pr(write_script({turn_shell("env; echo FORGE_PAT=$FORGE_PAT"), turn_write("stats.py", kFixed),
+                            turn_final("done")}),
+              {"--event", write_json("ev.json", comment_event("/agent"))});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto journal = read_file(last_run_ / "trajectory.jsonl");
+  ASSERT_TRUE(journal.ok());
+  EXPECT_NE(journal->find("FORGE_PAT=\\n"), std::string::npos) << "the command ran and saw no token";
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(last_run_)) {
+    if (!entry.is_regular_file()) continue;
+    auto text = read_file(entry.path(), 1u << 30);
+    ASSERT_TRUE(text.ok());
+    EXPECT_EQ(text->find(kForgeToken), std::string::npos) << entry.path();
+  }
+  EXPECT_EQ(r.out.find(kForgeToken), std::string::npos);
+  EXPECT_EQ(r.err.find(kForgeToken), std::string::npos);
+  for (const auto& c : forge_->comments()) EXPECT_EQ(c.body.find(kForgeToken), std::string::npos);
+  for (const auto& p : forge_->pulls()) EXPECT_EQ(p.body.find(kForgeToken), std::string::npos);
+}
+
 TEST_F(PrTest, EventsThatAskForNothingDoNothing) {
   std::string script = write_script({turn_write("stats.py", kFixed), turn_final("done")});
   struct Case {
