@@ -1,6 +1,7 @@
 #include "agent/tool_output.h"
 
 #include "common/fs.h"
+#include "common/logging.h"
 #include "common/text.h"
 
 namespace agent {
@@ -24,8 +25,10 @@ std::string safe_file_name(const std::string& id) {
 ModelView make_model_view(const ToolOutput& out, const std::string& call_id,
                           const std::filesystem::path& run_dir, size_t max_bytes,
                           size_t max_lines) {
-  std::string text = out.terminal_output ? clean_terminal_output(out.content)
-                                         : sanitize_utf8(out.content);
+  // Registered secrets (API keys, forge tokens) never reach the model, the journal or the
+  // saved output, whatever printed them.
+  std::string text = redact_secrets(out.terminal_output ? clean_terminal_output(out.content)
+                                                : sanitize_utf8(out.content));
   ModelView view;
   Truncation t = truncate_head_tail(text, max_bytes, max_lines);
   if (!t.truncated) {

@@ -117,18 +117,21 @@ void register_secret(std::string_view secret) {
   secrets().emplace_back(secret);
 }
 
-std::string redact(std::string_view text) {
+std::string redact_secrets(std::string_view text) {
   std::string out(text);
-  {
-    std::shared_lock lock(g_secret_mu);
-    for (const auto& s : secrets()) {
-      size_t pos = 0;
-      while ((pos = out.find(s, pos)) != std::string::npos) {
-        out.replace(pos, s.size(), "[REDACTED]");
-        pos += 10;
-      }
+  std::shared_lock lock(g_secret_mu);
+  for (const auto& s : secrets()) {
+    size_t pos = 0;
+    while ((pos = out.find(s, pos)) != std::string::npos) {
+      out.replace(pos, s.size(), "[REDACTED]");
+      pos += 10;
     }
   }
+  return out;
+}
+
+std::string redact(std::string_view text) {
+  std::string out = redact_secrets(text);
   if (RE2::PartialMatch(out, token_pattern())) {
     std::string replaced = out;
     // Keep the scheme separator of URL credentials readable.

@@ -28,7 +28,10 @@ std::shared_ptr<spdlog::logger> get_logger(std::string_view module);
 // Registers a secret value to be redacted everywhere (logs, and redact()). Values shorter than
 // 8 bytes are ignored (they would redact ordinary words).
 void register_secret(std::string_view secret);
-// Replaces registered secrets and well-known token shapes in `text`.
+// Replaces registered secrets and well-known token shapes in `text` (logs, error messages).
 std::string redact(std::string_view text);
+// Replaces only the registered secrets' exact values: for content a model reads (tool
+// output), where a token-shaped word in source code must stay as it is.
+std::string redact_secrets(std::string_view text);
 
 }  // namespace agent

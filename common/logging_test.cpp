@@ -13,6 +13,9 @@ TEST(Logging, RedactsRegisteredSecretsAndKnownShapes) {
   EXPECT_EQ(redact("https://x-access-token:ghs_zzz@github.com/o/r"),
             "https[REDACTED]github.com/o/r");
   EXPECT_EQ(redact("nothing secret here"), "nothing secret here");
+  EXPECT_EQ(redact_secrets("a my-very-secret-value b token abcdefghijklmnopq"),
+            "a [REDACTED] b token abcdefghijklmnopq")
+      << "tool output keeps token-shaped words of source code";
   register_secret("short");  // too short to register
   EXPECT_EQ(redact("short"), "short");
 }
