@@ -19,6 +19,7 @@ inline constexpr std::string_view kToolStarted = "tool_started";
 inline constexpr std::string_view kToolFinished = "tool_finished";
 inline constexpr std::string_view kBudget = "budget";
 inline constexpr std::string_view kWarning = "warning";
+inline constexpr std::string_view kSandbox = "sandbox";
 inline constexpr std::string_view kRunFinished = "run_finished";
 }  // namespace event_type
 

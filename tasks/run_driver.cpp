@@ -5,7 +5,7 @@
 #include "common/fs.h"
 #include "common/logging.h"
 #include "sandbox/command_env.h"
-#include "sandbox/process_sandbox.h"
+#include "tasks/run_protection.h"
 #include "tasks/cli.h"
 #include "tasks/live_view.h"
 #include "tasks/signals.h"
@@ -89,15 +89,16 @@ static void commit_result(const RunState& state, const RunOutcome& outcome) {
 
 int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const DriveOptions& opts) {
   auto log = get_logger("run");
-  ProcessSandbox sandbox;
-  if (state.settings.sandbox == "off") {
-    std::fprintf(stderr, "agent: WARNING: --sandbox off: commands run with your full access to this machine\n");
+  const auto session_start = std::chrono::steady_clock::now();
+  auto protection = RunProtection::create(state, opts.yes);
+  if (!protection.ok()) {
+    std::fprintf(stderr, "agent: %s\n", protection.status().message().c_str());
+    return kExitUsage;
   }
   ToolRegistry tools = make_default_registry();
   ToolContext ctx;
   ctx.workspace = state.settings.repo;
   ctx.run_dir = state.settings.out_dir;
-  ctx.sandbox = &sandbox;
   ctx.command_env = build_command_env(current_environment());
   ctx.git.run_branch = state.settings.branch;
 
@@ -115,9 +116,17 @@ int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const Dr
   CancelToken own_cancel;
   const CancelToken& cancel = opts.cancel != nullptr ? *opts.cancel : own_cancel;
   if (opts.cancel == nullptr) install_signal_handlers(own_cancel);
-  Planner planner(state, backend, tools, ctx, journal, observer, live, PlannerHooks{});
+  PlannerHooks hooks;
+  (*protection)->attach(ctx, hooks);
+  const bool warn_on_stderr = opts.json || opts.quiet;
+  (*protection)->announce(journal, observer, state.elapsed_s, warn_on_stderr);
+  Planner planner(state, backend, tools, ctx, journal, observer, live, std::move(hooks));
   RunOutcome outcome = planner.run(cancel);
   if (opts.cancel == nullptr) restore_signal_handlers();
+  (*protection)->finish_session(
+      journal, observer,
+      state.elapsed_s + std::chrono::duration<double>(std::chrono::steady_clock::now() - session_start).count(),
+      warn_on_stderr);
 
   if (state.settings.commit) commit_result(state, outcome);
   auto files = write_patch(state);

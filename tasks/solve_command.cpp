@@ -12,6 +12,7 @@
 #include "tools/git/git_repo.h"
 #include "tools/git/git_snapshot.h"
 #include "tasks/run_driver.h"
+#include "tasks/run_protection.h"
 #include "tasks/new_run.h"
 #include "tasks/run_folder.h"
 
@@ -127,6 +128,8 @@ int run_solve(const SolveFlags& f) {
   s.max_output_tokens = f.max_output_tokens;
   s.sandbox = f.sandbox;
   s.network = f.network;
+  // Policy files, `--sandbox strict` and `--network on` are checked before a run folder exists.
+  if (Status pf = preflight_protection(s); !pf.ok()) return usage_error(pf.message());
   s.branch = f.branch;
   s.commit = f.commit;
 

@@ -12,7 +12,10 @@ class ShellTool final : public Tool {
   ShellTool() {
     spec_.name = "shell";
     spec_.description =
-        "Run a bash command in the repository root (non-interactive: no stdin, no pager). "
+        "Run a bash command (non-interactive: no stdin, no pager). Calls share one bash session "
+        "that starts in the repository root: the working directory and exported variables carry "
+        "over between calls (a note says when the shell was restarted and they were reset; runs "
+        "configured for one-shot commands start every call afresh in the repository root). "
         "Returns the combined stdout and stderr and the exit code. Long output is cut in the "
         "middle; the full text is saved to a file you can page through with read_file. "
         "Use `timeout` (seconds) for long builds or test runs.";
@@ -59,9 +62,18 @@ class ShellTool final : public Tool {
     cs.output_limit = ctx.limits.shell_output_limit;
     cs.cancel = ctx.cancel;
 
-    auto result = ctx.sandbox->run(cs);
-    if (!result.ok()) return ToolOutput::error("could not start the command: " + result.status().message());
-    const CommandResult& r = *result;
+    CommandResult r;
+    std::string notice;  // the persistent shell's state was lost: the model must know
+    if (ctx.shell != nullptr) {
+      auto sr = ctx.shell->run(cs);
+      if (!sr.ok()) return ToolOutput::error("could not start the shell: " + sr.status().message());
+      r = std::move(sr->result);
+      notice = std::move(sr->notice);
+    } else {
+      auto result = ctx.sandbox->run(cs);
+      if (!result.ok()) return ToolOutput::error("could not start the command: " + result.status().message());
+      r = std::move(*result);
+    }
 
     ToolOutput out;
     out.terminal_output = true;
@@ -79,10 +91,12 @@ class ShellTool final : public Tool {
     } else {
       out.content += "[exit code: " + std::to_string(r.exit_code) + "]\n";
     }
+    if (!notice.empty()) out.content += "[" + notice + "]\n";
     out.is_error = r.timed_out || r.cancelled || r.term_signal != 0 || r.exit_code != 0;
     out.details = Json{{"exit_code", r.exit_code},     {"signal", r.term_signal},
                        {"timed_out", r.timed_out},     {"output_bytes", r.output_bytes},
-                       {"wall_s", r.wall_s},           {"sandbox", std::string(ctx.sandbox->name())}};
+                       {"wall_s", r.wall_s},           {"sandbox", std::string(ctx.sandbox->name())},
+                       {"shell", ctx.shell != nullptr ? "persistent" : "oneshot"}};
     return out;
   }
 

@@ -16,6 +16,7 @@
 #include "common/cancel.h"
 #include "common/json.h"
 #include "common/protocol.h"
+#include "sandbox/persistent_shell.h"
 #include "sandbox/sandbox.h"
 
 namespace agent {
@@ -43,6 +44,8 @@ struct ToolContext {
   std::filesystem::path workspace;  // canonical absolute path of the repository root
   std::filesystem::path run_dir;    // canonical run folder; read_file may read it
   Sandbox* sandbox = nullptr;
+  // The run's persistent shell (in `sandbox`); null: each command gets a fresh shell.
+  PersistentShell* shell = nullptr;
   std::vector<std::string> command_env;  // environment for commands (already scrubbed)
   const CancelToken* cancel = nullptr;
   // Commands never run past the run's deadline.
