@@ -68,6 +68,7 @@ struct Collector {
   ModelResponse& resp;
   uint64_t& calls;
   bool in_reasoning;
+  std::string generated;  // all text so far
   void take(std::vector<engine::OutputEvent>& events) {
     for (auto& e : events) {
       using K = engine::OutputEvent::Kind;
@@ -82,6 +83,10 @@ struct Collector {
         obs.on_text_delta(e.text);
         continue;
       }
+      // Parser errors about a tool-call block go back to the model as a call it must fix; the
+      // others (a turn that ended inside its reasoning, text after the end) describe a turn
+      // that simply has no tool call.
+      if (e.kind == K::kError && generated.find("<｜DSML｜tool_calls") == std::string::npos) continue;
       ToolCall c = e.kind == K::kToolCall ? e.call : ToolCall{"", "invalid_tool_call", e.text};
       c.id = "call_" + std::to_string(++calls);
       resp.message.tool_calls.push_back(c);
@@ -120,7 +125,7 @@ Result<ModelResponse> EngineBackend::complete(const ModelRequest& request, Strea
   engine::OutputParser parser(thinking);
   engine::StreamingDecoder decoder(tok_);
   engine::Sampler sampler(opt_.seed + calls_);
-  Collector col{observer, resp, calls_, thinking};
+  Collector col{observer, resp, calls_, thinking, {}};
   std::vector<engine::OutputEvent> events;
   const int64_t budget = std::min<int64_t>(request.max_tokens > 0 ? request.max_tokens : opt_.default_max_tokens,
                                            opt_.max_context - int64_t(fed_.size()) - 1);
@@ -132,6 +137,7 @@ Result<ModelResponse> EngineBackend::complete(const ModelRequest& request, Strea
     ++resp.usage.completion_tokens;
     resp.usage.reasoning_tokens += col.in_reasoning ? 1 : 0;
     AGENT_ASSIGN_OR_RETURN(std::string piece, decoder.feed(id));
+    col.generated += piece;
     parser.feed(piece, &events);
     col.take(events);
     if (id == eos || parser.saw_end_of_sentence()) {
@@ -141,7 +147,9 @@ Result<ModelResponse> EngineBackend::complete(const ModelRequest& request, Strea
     AGENT_ASSIGN_OR_RETURN(logits, engine_->forward(*seq_, {id}, false));
     fed_.push_back(id);
   }
-  parser.feed(decoder.finish(), &events);
+  std::string tail = decoder.finish();
+  col.generated += tail;
+  parser.feed(tail, &events);
   parser.finish(&events);
   col.take(events);
   if (!resp.message.tool_calls.empty() && resp.stop_reason == StopReason::kStop) {

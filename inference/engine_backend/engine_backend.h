@@ -9,8 +9,9 @@
 // copy of the state taken right after the previous prompt is continued when the new prompt
 // extends that prompt (a re-rendered answer may tokenize differently from how it was
 // generated); otherwise the prompt is prefilled from scratch.
-// A malformed tool-call block becomes a tool call named "invalid_tool_call" whose arguments
-// hold the parser's message, so the runtime answers it with an error the model can read.
+// A malformed or cut-off tool-call block becomes a tool call named "invalid_tool_call" whose
+// arguments hold the parser's message, so the runtime answers it with an error the model can
+// read; a turn that ends inside its reasoning is returned as it is (no tool call).
 // Thread-safety: one complete() at a time (ModelBackend's contract).
 #pragma once
 
