@@ -96,7 +96,8 @@ struct ChildPlan {
 // thread for the duration of the clone.
 struct SpawnResult {
   pid_t pid = -1;
-  int pidfd = -1;  // from CLONE_PIDFD; -1 if the kernel lacks it
+  int pidfd = -1;     // from CLONE_PIDFD; -1 if the kernel lacks it
+  int mnt_ns_fd = -1; // the child's mount namespace (CLONE_NEWNS), held by the caller
 };
 Result<SpawnResult> spawn_child(ChildPlan& plan);
 

@@ -322,7 +322,15 @@ Result<SpawnResult> spawn_child(ChildPlan& plan) {
     if (plan.failed_path != nullptr) what += std::string(" ") + plan.failed_path;
     return errno_status(plan.failed_errno, what);
   }
-  return SpawnResult{pid, pidfd};
+  SpawnResult out{pid, pidfd, -1};
+  if (plan.ns_flags & CLONE_NEWNS) {
+    // The child has exec'd and is alive (a shell needs a millisecond to start): taking a
+    // reference now lets the caller decide where the namespace's teardown happens. If the
+    // child already exited, there is nothing to hold and nothing is lost.
+    std::string ns = "/proc/" + std::to_string(pid) + "/ns/mnt";
+    out.mnt_ns_fd = ::open(ns.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+  return out;
 }
 
 }  // namespace agent

@@ -166,7 +166,11 @@ Result<MountPlan> build_mount_plan(const SandboxConfig& c, const SandboxLayers& 
   plan.protected_paths = find_protected_paths(c.workspace);
   if (plan.home_hidden) plan.visible_home = visible_home_paths(c);
   // Sources first: once something is mounted over them they can no longer be reached.
-  int ws_slot = b.open_source(c.workspace);
+  // The workspace needs an fd only when a mount made below hides it (it lives under /tmp or
+  // the home); otherwise it is bound onto itself by path, which is cheaper.
+  const bool ws_hidden = is_within(c.workspace, "/tmp") || is_within(c.workspace, "/dev") ||
+                         (plan.home_hidden && is_within(c.workspace, c.home));
+  int ws_slot = ws_hidden ? b.open_source(c.workspace) : -1;
   int home_slot = plan.home_hidden && !c.private_home.empty() ? b.open_source(c.private_home) : -1;
   std::vector<int> vis_slots, dev_slots;
   for (const auto& v : plan.visible_home) vis_slots.push_back(b.open_source(v));
@@ -189,7 +193,11 @@ Result<MountPlan> build_mount_plan(const SandboxConfig& c, const SandboxLayers& 
   };
   auto mount_workspace = [&] {
     b.ensure_target(c.workspace, true);
-    b.step(Op::kBind, c.workspace, {}, 0, false, ws_slot);
+    if (ws_slot >= 0) {
+      b.step(Op::kBind, c.workspace, {}, 0, false, ws_slot);
+    } else {
+      b.step(Op::kBindSelf, c.workspace);
+    }
     b.step(Op::kClearReadOnly, c.workspace);
   };
   if (plan.home_hidden && depth(c.home) <= depth(c.workspace)) mount_home();
@@ -198,8 +206,9 @@ Result<MountPlan> build_mount_plan(const SandboxConfig& c, const SandboxLayers& 
   for (size_t i = 0; i < plan.visible_home.size(); ++i) {
     const fs::path& v = plan.visible_home[i];
     b.ensure_target(v, fs::is_directory(v, ec));
+    // No kSetReadOnly: a bind copies its source mount's flags, and every source mount is
+    // read-only since kRootReadOnly.
     b.step(Op::kBind, v, {}, 0, false, vis_slots[i]);
-    b.step(Op::kSetReadOnly, v);
   }
   for (const auto& m : plan.protected_paths.mount_points) b.step(Op::kBindSelf, m);
   for (const auto& r : plan.protected_paths.read_only) {

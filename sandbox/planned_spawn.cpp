@@ -7,6 +7,7 @@
 #include <map>
 
 #include "sandbox/child_supervisor.h"
+#include "sandbox/deferred_close.h"
 
 namespace agent {
 
@@ -70,7 +71,9 @@ Result<CommandResult> run_planned(ChildPlan plan, const CommandSpec& spec,
     return r.status();
   }
   if (r->pidfd >= 0) ::close(r->pidfd);
-  return supervise_child(r->pid, out[0], spec, started);
+  CommandResult result = supervise_child(r->pid, out[0], spec, started);
+  close_later(r->mnt_ns_fd);  // the mount teardown happens off this thread (deferred_close.h)
+  return result;
 }
 
 Result<StartedProcess> start_planned(ChildPlan plan, const StartSpec& spec,
@@ -78,6 +81,7 @@ Result<StartedProcess> start_planned(ChildPlan plan, const StartSpec& spec,
   if (spec.argv.empty()) return invalid_argument("start: empty argv");
   auto r = spawn_with(plan, spec.argv, env, spec.cwd.string(), spec.fds, cgroup_procs_fd);
   if (!r.ok()) return r.status();
+  if (r->mnt_ns_fd >= 0) ::close(r->mnt_ns_fd);
   StartedProcess p;
   p.pid = r->pid;
   p.pidfd = r->pidfd;
