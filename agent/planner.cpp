@@ -1,6 +1,7 @@
 #include "agent/planner.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "agent/tool_output.h"
@@ -23,6 +24,37 @@ RunOutcome outcome(RunStatus s, std::string reason) {
   o.stop_reason = std::move(reason);
   return o;
 }
+
+std::string usd(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "$%.4f", v);
+  return buf;
+}
+
+// Passes a turn's stream on to the live view and reports each retry to `on_retry` (which
+// journals it), so that a run's failed attempts are on record.
+class RetryReporter final : public StreamObserver {
+ public:
+  RetryReporter(StreamObserver* live, std::function<void(int, const Status&, double)> on_retry)
+      : live_(live), on_retry_(std::move(on_retry)) {}
+  void on_reasoning_delta(std::string_view d) override {
+    if (live_) live_->on_reasoning_delta(d);
+  }
+  void on_text_delta(std::string_view d) override {
+    if (live_) live_->on_text_delta(d);
+  }
+  void on_tool_call(const ToolCall& c) override {
+    if (live_) live_->on_tool_call(c);
+  }
+  void on_retry(int attempt, const Status& why, double delay_s) override {
+    on_retry_(attempt, why, delay_s);
+    if (live_) live_->on_retry(attempt, why, delay_s);
+  }
+
+ private:
+  StreamObserver* live_;
+  std::function<void(int, const Status&, double)> on_retry_;
+};
 
 }  // namespace
 
@@ -62,6 +94,16 @@ std::optional<RunOutcome> Planner::check_budgets() const {
                                            " of $" + std::to_string(cfg.max_cost_usd));
   }
   return std::nullopt;
+}
+
+std::optional<RunOutcome> Planner::check_cost_ahead(int64_t prompt_tokens) const {
+  const double budget = st_.settings.max_cost_usd;
+  if (budget <= 0 || !hooks_.next_request_cost) return std::nullopt;
+  double next = hooks_.next_request_cost(prompt_tokens, st_.last_turn_usage, st_.settings.model);
+  if (st_.cost_usd + next <= budget) return std::nullopt;
+  return outcome(RunStatus::kBudget, "cost budget: the next request (about " + std::to_string(prompt_tokens) +
+                                         " prompt tokens plus the output reserve) could cost " + usd(next) +
+                                         ", more than the " + usd(budget - st_.cost_usd) + " left of " + usd(budget));
 }
 
 // The provider's count for the last request plus a conservative 3 bytes per token for what
@@ -245,6 +287,10 @@ RunOutcome Planner::run(const CancelToken& cancel) {
       emit(Event(event_type::kBudget, Json{{"decision", "stop"}, {"reason", why}})).ignore();
       return outcome(RunStatus::kContextFull, why);
     }
+    if (auto stop = check_cost_ahead(prompt)) {
+      emit(Event(event_type::kBudget, Json{{"decision", "stop"}, {"reason", stop->stop_reason}})).ignore();
+      return *stop;
+    }
 
     ModelRequest req;
     req.conversation = &st_.conversation;
@@ -253,8 +299,14 @@ RunOutcome Planner::run(const CancelToken& cancel) {
     req.reasoning = st_.settings.reasoning;
     req.max_tokens = std::min(st_.settings.max_output_tokens, room);
     req.turn_index = st_.steps;
-    StreamObserver quiet;
-    auto resp = backend_.complete(req, live_ != nullptr ? *live_ : quiet, cancel);
+    RetryReporter stream(live_, [&](int attempt, const Status& why, double delay_s) {
+      emit(Event(event_type::kWarning, Json{{"message", "model request failed, retrying: " + why.message()},
+                                            {"turn", turn_ + 1},
+                                            {"retry_attempt", attempt},
+                                            {"delay_s", delay_s}}))
+          .ignore();
+    });
+    auto resp = backend_.complete(req, stream, cancel);
     if (!resp.ok()) {
       if (cancel.cancelled() || resp.status().code() == StatusCode::kCancelled) {
         return outcome(RunStatus::kInterrupted, "interrupted by a signal");

@@ -35,6 +35,10 @@ struct ApprovalDecision {
 struct PlannerHooks {
   // USD cost of one model turn; unset = 0 (no price known).
   std::function<double(const Usage&, const std::string& model)> cost;
+  // The most USD the next request may cost: its prompt (about `prompt_tokens`, of which the
+  // last turn's cached prefix is likely served from cache) plus an output reserve. With a cost
+  // budget, a request that could pass it is not sent. Unset = not checked.
+  std::function<double(int64_t prompt_tokens, const Usage& last_turn, const std::string& model)> next_request_cost;
   // Whether a (well-formed) call may run; unset = allowed.
   std::function<ApprovalDecision(const ToolCall&, const Json& args)> approve;
 };
@@ -62,6 +66,7 @@ class Planner {
   double now_t() const;
   Status emit(Event e);
   std::optional<RunOutcome> check_budgets() const;
+  std::optional<RunOutcome> check_cost_ahead(int64_t prompt_tokens) const;
   int64_t estimate_prompt_tokens() const;
   // Answers every call of the last assistant turn that has no result yet.
   std::optional<RunOutcome> answer_pending_calls(const CancelToken& cancel);

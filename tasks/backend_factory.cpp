@@ -2,6 +2,7 @@
 
 #include "inference/engine_backend/engine_backend.h"
 #include "inference/scripted/scripted_backend.h"
+#include "tasks/config/api_setup.h"
 
 namespace agent::cli {
 
@@ -22,6 +23,13 @@ Result<std::unique_ptr<ModelBackend>> make_backend(const RunSettings& settings) 
     o.weights = settings.weights;
     AGENT_ASSIGN_OR_RETURN(auto b, EngineBackend::open(o));
     return std::unique_ptr<ModelBackend>(std::move(b));
+  }
+  if (settings.backend == "api") {
+    // How to reach the server (key variable, timeouts, retries, proxies) is the user's config
+    // and environment; which server, format and model are the run's settings.
+    Getenv env = process_env();
+    AGENT_ASSIGN_OR_RETURN(RunConfig config, load_user_config(env));
+    return make_api_backend(settings, config, env);
   }
   return invalid_argument("backend \"" + settings.backend +
                           "\" is not available in this build; use --backend scripted --script FILE");

@@ -1,5 +1,6 @@
 #include "tasks/run_driver.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "common/fs.h"
@@ -8,6 +9,7 @@
 #include "tasks/run_protection.h"
 #include "tasks/cli.h"
 #include "tasks/live_view.h"
+#include "tasks/config/api_setup.h"
 #include "tasks/signals.h"
 #include "tools/git/git_repo.h"
 #include "tools/git/git_snapshot.h"
@@ -87,6 +89,36 @@ static void commit_result(const RunState& state, const RunOutcome& outcome) {
   }
 }
 
+// The prices of the run's turns. `agent solve` refuses a broken price file before the run;
+// one that broke since (or a resumed run's) falls back to the shipped prices, with a warning,
+// rather than counting nothing.
+static std::shared_ptr<const CostModel> run_cost_model(const RunSettings& settings) {
+  auto model = cost_model_for(settings, process_env());
+  if (!model.ok()) {
+    std::fprintf(stderr, "agent: warning: %s; using the shipped prices\n", model.status().message().c_str());
+    CostModel shipped;
+    shipped.prices = PriceTable::shipped();
+    shipped.priced = settings.backend == "api";
+    auto url = api::parse_url(settings.base_url, "--base-url");
+    shipped.deepseek = settings.base_url.empty() || (url.ok() && api::is_deepseek_host(url->host));
+    return std::make_shared<CostModel>(std::move(shipped));
+  }
+  if (model->priced && model->price_of(settings.model) == nullptr) {
+    std::fprintf(stderr, "agent: warning: no price is known for model %s on this server: cost is not counted "
+                         "(add it to ~/.config/agent/prices.toml)\n", settings.model.c_str());
+  }
+  return std::make_shared<CostModel>(std::move(*model));
+}
+
+// Tokens, the share of the prompt served from the provider's cache, and the cost.
+static void print_usage_summary(const RunState& state) {
+  const Usage& u = state.usage;
+  if (u.prompt_tokens == 0 && u.completion_tokens == 0) return;
+  double hit = 100.0 * static_cast<double>(u.cached_tokens) / static_cast<double>(std::max<int64_t>(1, u.prompt_tokens));
+  std::fprintf(stderr, "agent: %lld prompt tokens (cache hit rate %.1f%%), %lld output tokens, cost $%.4f\n",
+               static_cast<long long>(u.prompt_tokens), hit, static_cast<long long>(u.completion_tokens), state.cost_usd);
+}
+
 int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const DriveOptions& opts) {
   auto log = get_logger("run");
   const auto session_start = std::chrono::steady_clock::now();
@@ -117,6 +149,7 @@ int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const Dr
   const CancelToken& cancel = opts.cancel != nullptr ? *opts.cancel : own_cancel;
   if (opts.cancel == nullptr) install_signal_handlers(own_cancel);
   PlannerHooks hooks;
+  install_cost_hooks(hooks, run_cost_model(state.settings));
   (*protection)->attach(ctx, hooks);
   const bool warn_on_stderr = opts.json || opts.quiet;
   (*protection)->announce(journal, observer, state.elapsed_s, warn_on_stderr);
@@ -150,6 +183,7 @@ int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const Dr
                  std::string(run_status_name(outcome.status)).c_str(),
                  static_cast<long long>(state.steps), static_cast<long long>(state.tool_calls),
                  state.settings.out_dir.c_str());
+    print_usage_summary(state);
     if (outcome.status == RunStatus::kFailed) {
       std::fprintf(stderr, "agent: %s\n", redact(outcome.stop_reason).c_str());
     } else if (outcome.status == RunStatus::kInterrupted) {

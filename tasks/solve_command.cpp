@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "tasks/backend_factory.h"
 #include "tasks/commands.h"
+#include "tasks/config/api_setup.h"
 #include "tasks/live_view.h"
 #include "tools/git/git_repo.h"
 #include "tools/git/git_snapshot.h"
@@ -28,6 +29,7 @@ struct SolveFlags {
   int64_t max_steps = 100, context_tokens = 1048576, max_output_tokens = 65536;
   double max_cost = 0, timeout = 0;
   bool yes = false, json = false;
+  std::string key_env = "DEEPSEEK_API_KEY";  // from config, not a flag
 };
 
 int usage_error(const std::string& msg) {
@@ -56,7 +58,7 @@ Result<std::string> resolve_backend(const SolveFlags& f) {
     return invalid_argument("--backend must be auto, api, engine or scripted, got \"" + f.backend + "\"");
   }
   if (!f.weights.empty()) return std::string("engine");
-  const char* key = std::getenv("DEEPSEEK_API_KEY");
+  const char* key = std::getenv(f.key_env.c_str());
   if (key != nullptr && *key != '\0') return std::string("api");
   return invalid_argument(
       "no model is configured: set DEEPSEEK_API_KEY to use the DeepSeek API, pass --weights DIR "
@@ -84,7 +86,25 @@ Status prepare_branch(const SolveFlags& f, const fs::path& workdir) {
   return s.ok() ? s : s.with_context("--branch " + f.branch);
 }
 
-int run_solve(const SolveFlags& f) {
+// Flags merged with the environment and the config files (tasks/config/run_config.h).
+void apply_config(SolveFlags& f, const RunConfig& c) {
+  f.model = c.model;
+  f.reasoning = c.reasoning;
+  f.backend = c.backend;
+  f.api = c.api;
+  f.base_url = c.base_url;
+  f.key_env = c.key_env;
+  f.sandbox = c.sandbox;
+  f.network = c.network;
+  f.max_steps = c.max_steps;
+  f.max_cost = c.max_cost_usd;
+  f.timeout = c.timeout_s;
+  f.context_tokens = c.context_tokens;
+  f.max_output_tokens = c.max_output_tokens;
+}
+
+int run_solve(const SolveFlags& given, const CLI::App& app) {
+  SolveFlags f = given;
   std::error_code ec;
   fs::path repo = fs::weakly_canonical(f.repo, ec);
   if (ec || !fs::is_directory(repo)) return usage_error("--repo " + f.repo + ": no such folder");
@@ -93,6 +113,10 @@ int run_solve(const SolveFlags& f) {
     return usage_error("--repo " + f.repo + ": " + workdir.status().message() +
                        " (the agent records its changes with git; run `git init` first)");
   }
+  auto config = load_command_config(app, workdir->string(), process_env());
+  if (!config.ok()) return usage_error(config.status().message());
+  for (const auto& w : config->warnings) std::fprintf(stderr, "agent solve: warning: %s\n", redact(w).c_str());
+  apply_config(f, *config);
   auto issue = read_issue(f.issue);
   if (!issue.ok()) return usage_error(issue.status().message());
   auto reasoning = parse_reasoning_mode(f.reasoning);
@@ -133,8 +157,10 @@ int run_solve(const SolveFlags& f) {
   s.branch = f.branch;
   s.commit = f.commit;
 
+  if (s.backend == "api" && s.base_url.empty()) s.base_url = api::default_base_url(s.api);
   auto backend = make_backend(s);
   if (!backend.ok()) return usage_error(backend.status().message());
+  if (Status c = validate_costs(s, process_env()); !c.ok()) return usage_error(c.message());
   if (Status g = prepare_branch(f, *workdir); !g.ok()) return usage_error(g.message());
   auto out = prepare_run_folder(f.out, *workdir);
   if (!out.ok()) return usage_error(out.status().message());
@@ -179,7 +205,7 @@ Command add_solve_command(CLI::App& app) {
   sub->add_flag("--json", flags->json, "Print the journal's events as JSON lines on stdout");
   sub->add_option("--branch", flags->branch, "Create this branch and switch to it before the run");
   sub->add_flag("--commit", flags->commit, "Commit the result when the model finishes");
-  return Command{sub, [flags] { return run_solve(*flags); }};
+  return Command{sub, [flags, sub] { return run_solve(*flags, *sub); }};
 }
 
 }  // namespace agent::cli

@@ -15,8 +15,16 @@ namespace agent::testing {
 
 namespace {
 
+// The current environment with `extra` ("K=V") added; an extra entry replaces a variable of
+// the same name (getenv would find the first one otherwise).
 std::vector<char*> make_env(const std::vector<std::string>& extra, std::vector<std::string>& storage) {
-  for (char** e = environ; *e; ++e) storage.emplace_back(*e);
+  auto name_of = [](const std::string& kv) { return kv.substr(0, kv.find('=') + 1); };
+  for (char** e = environ; *e; ++e) {
+    std::string kv(*e);
+    bool replaced = false;
+    for (const auto& x : extra) replaced = replaced || name_of(x) == name_of(kv);
+    if (!replaced) storage.push_back(std::move(kv));
+  }
   for (const auto& e : extra) storage.push_back(e);
   std::vector<char*> env;
   for (auto& s : storage) env.push_back(s.data());
