@@ -46,11 +46,16 @@ class ApiSolveTest : public RunFixture {
 
   ProcessResult solve_api(std::vector<std::string> extra = {}, std::vector<std::string> env = {}, bool with_url = true) {
     std::string issue = write_text("issue.md", "Check the file.");
-    std::vector<std::string> argv = {agent_binary().string(), "solve", "--repo", repo_.string(), "--issue", issue,
+    std::vector<std::string> argv = {"solve", "--repo", repo_.string(), "--issue", issue,
                                      "--backend", "api", "--api", format_ == Format::kOpenAI ? "openai" : "anthropic",
                                      "--out", run_.string()};
     if (with_url) argv.insert(argv.end(), {"--base-url", base_url()});
     argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_agent(argv, env);
+  }
+  // The agent with a clean configuration: its own config home, the test key, no proxies.
+  ProcessResult run_agent(std::vector<std::string> argv, std::vector<std::string> env = {}) {
+    argv.insert(argv.begin(), agent_binary().string());
     ProcessOptions o;
     o.extra_env = {"XDG_CONFIG_HOME=" + xdg_.string(), "HOME=" + (root_ / "home").string(),
                    std::string("DEEPSEEK_API_KEY=") + kKey, "NO_PROXY=127.0.0.1,localhost", "no_proxy=",
@@ -218,6 +223,15 @@ TEST_F(ApiSolveTest, ServerThatNeverRecoversFailsWithExit3) {
   expect_valid_journal();
   EXPECT_EQ(result()["status"], "failed");
   expect_no_key(r);
+
+  // Once the server is back, `agent resume` finishes the run with the same settings.
+  auto resumed = run_agent({"resume", "--out", run_.string()});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  expect_valid_journal();
+  EXPECT_EQ(result()["status"], "finished");
+  EXPECT_EQ(result()["steps"], 2);
+  EXPECT_EQ(provider_->requests().size(), 6u);
+  expect_no_key(resumed);
 }
 
 TEST_F(ApiSolveTest, BadKeyAndEmptyBalanceStopWithExit2AndSayWhatToDo) {
