@@ -9,6 +9,8 @@ packages=(
   nlohmann-json3-dev libgit2-dev libre2-dev libspdlog-dev libfmt-dev libcli11-dev
   libtomlplusplus-dev libssl-dev ca-certificates libseccomp-dev libgtest-dev libgmock-dev
   python3 python3-numpy python3-pytest
+  # agent bench: the example tasks' toolchains (examples/tasks) and Chromium for report.html's test
+  nodejs golang-go cargo chromium
   bubblewrap  # bench/sandbox_bench compares our sandbox with it
 )
 

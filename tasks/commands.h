@@ -11,6 +11,7 @@ std::vector<Command> add_all_commands(CLI::App& app);
 
 Command add_solve_command(CLI::App& app);
 Command add_resume_command(CLI::App& app);
+Command add_bench_command(CLI::App& app);
 Command add_doctor_command(CLI::App& app);
 Command add_encode_command(CLI::App& app);
 Command add_tokenize_command(CLI::App& app);

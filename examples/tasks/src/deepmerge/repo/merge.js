@@ -1,0 +1,26 @@
+'use strict';
+// deepMerge(target, ...sources): merges plain objects recursively into `target` (changed in
+// place and returned). Arrays and other values from later sources replace earlier ones.
+
+function isPlainObject(value) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function deepMerge(target, ...sources) {
+  for (const source of sources) {
+    if (!isPlainObject(source)) continue;
+    for (const key of Object.keys(source)) {
+      const value = source[key];
+      if (isPlainObject(value) && isPlainObject(target[key])) {
+        deepMerge(target[key], value);
+      } else if (isPlainObject(value)) {
+        target[key] = deepMerge({}, value);
+      } else {
+        target[key] = value;
+      }
+    }
+  }
+  return target;
+}
+
+module.exports = { deepMerge };

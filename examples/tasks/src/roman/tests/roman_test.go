@@ -1,0 +1,53 @@
+package roman
+
+import "testing"
+
+func TestToRoman(t *testing.T) {
+	cases := []struct {
+		name string
+		n    int
+		want string
+	}{
+		{"one", 1, "I"},
+		{"additive", 2023, "MMXXIII"},
+		{"largest", 3888, "MMMDCCCLXXXVIII"},
+		{"four", 4, "IV"},
+		{"subtractive", 1994, "MCMXCIV"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := ToRoman(c.n)
+			if err != nil || got != c.want {
+				t.Fatalf("ToRoman(%d) = %q, %v; want %q", c.n, got, err, c.want)
+			}
+		})
+	}
+}
+
+func TestToRomanOutOfRange(t *testing.T) {
+	for _, n := range []int{0, -5, 4000} {
+		if _, err := ToRoman(n); err == nil {
+			t.Errorf("ToRoman(%d) gave no error", n)
+		}
+	}
+}
+
+func TestFromRoman(t *testing.T) {
+	for text, want := range map[string]int{"XIV": 14, "MCMXC": 1990, "MMXXIII": 2023} {
+		if got, err := FromRoman(text); err != nil || got != want {
+			t.Errorf("FromRoman(%q) = %d, %v; want %d", text, got, err, want)
+		}
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	for n := 1; n <= 3999; n++ {
+		text, err := ToRoman(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back, err := FromRoman(text); err != nil || back != n {
+			t.Fatalf("FromRoman(ToRoman(%d) = %q) = %d, %v", n, text, back, err)
+		}
+	}
+}

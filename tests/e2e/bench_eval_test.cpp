@@ -1,0 +1,156 @@
+// agent bench eval: the gold patches resolve every example task, and grading tells them from
+// changes that do not fix anything (a patch that only adds a file resolves none; empty
+// patches are not graded); compare --fail-if-worse on the two; bad input named.
+#include "tests/e2e/bench_fixture.h"
+
+namespace agent::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class BenchEvalTest : public BenchFixture {
+ protected:
+  // Predictions for every example task, the patch chosen by `patch_of`.
+  fs::path preds(const std::string& name, const std::function<Json(const Json&)>& patch_of) {
+    std::string text;
+    for (const auto& t : example_tasks()) {
+      text += Json{{"instance_id", t["instance_id"]}, {"model_name_or_path", name}, {"model_patch", patch_of(t)}}.dump() +
+              "\n";
+    }
+    fs::path p = root_ / (name + ".jsonl");
+    EXPECT_TRUE(write_file_atomic(p, text).ok());
+    return p;
+  }
+  ProcessResult eval(const fs::path& preds_file, const fs::path& out) {
+    return bench({"eval", "--tasks", tasks_file().string(), "--preds", preds_file.string(), "--out", out.string(),
+                  "--workers", "2", "--test-timeout", "120"});
+  }
+};
+
+TEST_F(BenchEvalTest, GoldPatchesResolveEveryTaskAndNoFixResolvesNone) {
+  fs::path gold = root_ / "gold";
+  auto g = eval(preds("gold", [](const Json& t) { return t["patch"]; }), gold);
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  Json rg = report(gold);
+  EXPECT_EQ(rg["total_instances"], 13);
+  EXPECT_EQ(rg["resolved_instances"], 13) << rg.dump(2);
+  EXPECT_EQ(rg["error_ids"], Json::array());
+  EXPECT_EQ(rg["model_name_or_path"], "gold");
+
+  // A patch that applies everywhere and fixes nothing: every task is graded and none resolved.
+  const std::string notes = "diff --git a/NOTES.md b/NOTES.md\nnew file mode 100644\n--- /dev/null\n+++ b/NOTES.md\n"
+                            "@@ -0,0 +1 @@\n+Looked into it.\n";
+  fs::path noop = root_ / "noop";
+  auto n = eval(preds("noop", [&](const Json&) { return Json(notes); }), noop);
+  ASSERT_EQ(n.exit_code, 0) << n.err;
+  Json rn = report(noop);
+  EXPECT_EQ(rn["completed_instances"], 13) << rn.dump(2);
+  EXPECT_EQ(rn["resolved_instances"], 0);
+  for (const auto& r : results(noop)) {
+    EXPECT_FALSE(r["tests_after"]["FAIL_TO_PASS"]["failure"].empty()) << r["instance_id"];
+    EXPECT_TRUE(r["tests_after"]["PASS_TO_PASS"]["failure"].empty()) << r["instance_id"] << " breaks a passing test";
+  }
+
+  // Empty patches are not graded (the official harness's empty_patch).
+  fs::path empty = root_ / "empty";
+  auto e = eval(preds("empty", [](const Json&) { return Json(""); }), empty);
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_EQ(report(empty)["empty_patch_instances"], 13);
+  EXPECT_EQ(report(empty)["resolved_instances"], 0);
+
+  auto worse = bench({"compare", gold.string(), noop.string(), "--fail-if-worse"});
+  EXPECT_EQ(worse.exit_code, 1) << worse.out << worse.err;
+  EXPECT_NE(worse.out.find("B is significantly worse than A"), std::string::npos) << worse.out;
+  EXPECT_NE(worse.out.find("13 tasks better with A, 0 with B, p = 0.0002441"), std::string::npos) << worse.out;
+  auto same = bench({"compare", gold.string(), gold.string(), "--fail-if-worse", "--json"});
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  Json j = Json::parse(same.out);
+  EXPECT_DOUBLE_EQ(j["p_value"].get<double>(), 1.0);
+  EXPECT_EQ(j["tasks"], 13);
+}
+
+TEST_F(BenchEvalTest, BadInputIsNamed) {
+  fs::path one = subset({"examples__b64-1"}, "one.jsonl");
+  auto text = read_file(one);
+  ASSERT_TRUE(text.ok());
+  fs::path tasks = root_ / "tasks.jsonl";
+  ASSERT_TRUE(write_file_atomic(tasks, *text + "{\"instance_id\": \"x\", oops\n").ok());
+  Json gold = Json::parse(*text);
+  fs::path p = root_ / "preds.jsonl";
+  ASSERT_TRUE(write_file_atomic(p, Json{{"instance_id", "examples__b64-1"}, {"model_name_or_path", "g"},
+                                        {"model_patch", gold["patch"]}}.dump() + "\n").ok());
+
+  auto bad_line = bench({"eval", "--tasks", tasks.string(), "--preds", p.string(), "--out", (root_ / "a").string()});
+  EXPECT_EQ(bad_line.exit_code, 2);
+  EXPECT_NE(bad_line.err.find(tasks.string() + ":2: not valid JSON"), std::string::npos) << bad_line.err;
+  EXPECT_FALSE(fs::exists(root_ / "a")) << "nothing ran";
+
+  auto skipped = bench({"eval", "--tasks", tasks.string(), "--preds", p.string(), "--out", (root_ / "b").string(),
+                        "--on-bad-line", "skip"});
+  EXPECT_EQ(skipped.exit_code, 0) << skipped.err;
+  EXPECT_NE(skipped.err.find("skipping " + tasks.string() + ":2"), std::string::npos) << skipped.err;
+  EXPECT_EQ(report(root_ / "b")["resolved_ids"], Json::array({"examples__b64-1"}));
+
+  fs::path stray = root_ / "stray.jsonl";
+  ASSERT_TRUE(write_file_atomic(stray, "{\"instance_id\": \"nobody\", \"model_patch\": \"\"}\n").ok());
+  auto unknown = bench({"eval", "--tasks", one.string(), "--preds", stray.string(), "--out", (root_ / "c").string()});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find(stray.string() + ":1: instance_id \"nobody\" is not in the tasks file"), std::string::npos)
+      << unknown.err;
+
+  auto shard = bench({"run", "--tasks", one.string(), "--out", (root_ / "d").string(), "--shard", "3/2", "--backend",
+                      "scripted", "--script", scripts_.string()});
+  EXPECT_EQ(shard.exit_code, 2);
+  EXPECT_NE(shard.err.find("--shard must be I/N"), std::string::npos) << shard.err;
+  auto no_dir = bench({"run", "--tasks", one.string(), "--out", (root_ / "e").string(), "--backend", "scripted",
+                       "--script", one.string()});
+  EXPECT_EQ(no_dir.exit_code, 2);
+  EXPECT_NE(no_dir.err.find("is not a folder"), std::string::npos) << no_dir.err;
+  auto missing = bench({"run", "--tasks", (root_ / "missing.jsonl").string(), "--out", (root_ / "f").string(),
+                        "--backend", "scripted", "--script", scripts_.string()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("missing.jsonl"), std::string::npos) << missing.err;
+  auto not_batch = bench({"compare", scripts_.string(), (root_ / "b").string()});
+  EXPECT_EQ(not_batch.exit_code, 2);
+  EXPECT_NE(not_batch.err.find("batch.json"), std::string::npos) << not_batch.err;
+}
+
+TEST_F(BenchEvalTest, RepeatedRunsAndTheirComparison) {
+  fs::path tasks = subset({"examples__b64-1", "examples__slugify-1"}, "two.jsonl");
+  fs::path twice = root_ / "twice", once = root_ / "once";
+  auto r = bench({"run", "--tasks", tasks.string(), "--out", twice.string(), "--runs", "2", "--workers", "2",
+                  "--backend", "scripted", "--script", scripts_.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(results(twice).size(), 4u);
+  Json rep = report(twice);
+  ASSERT_EQ(rep["per_run"].size(), 2u);
+  EXPECT_EQ(rep["per_run"][1]["resolved_ids"], Json::array({"examples__b64-1"}));
+  EXPECT_DOUBLE_EQ(rep["mean_resolve_rate"].get<double>(), 0.5);
+  EXPECT_TRUE(fs::exists(twice / "preds.run-2.jsonl"));
+  EXPECT_TRUE(fs::exists(twice / "tasks/examples__b64-1/run-2/report.json"));
+  // Against a one-run batch with the same scripts: nothing differs.
+  auto o = bench({"run", "--tasks", tasks.string(), "--out", once.string(), "--backend", "scripted", "--script",
+                  scripts_.string()});
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  auto c = bench({"compare", once.string(), twice.string(), "--json"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  Json j = Json::parse(c.out);
+  EXPECT_EQ(j["test"], "exact sign test (per-task resolve fractions)");
+  EXPECT_EQ(j["b"]["resolved_runs"], 2);
+  EXPECT_EQ(j["b"]["trials"], 4);
+  EXPECT_DOUBLE_EQ(j["diff"].get<double>(), 0.0);
+}
+
+TEST_F(BenchEvalTest, ExampleBundlesAreReproducible) {
+  // Regenerating the task set from its sources gives the same commits and patches.
+  ASSERT_EQ(sh("python3 " + (examples() / "make_tasks.py").string() + " --out " + (root_ / "regen").string() +
+               " >/dev/null"),
+            0);
+  auto committed = read_file(tasks_file());
+  auto regenerated = read_file(root_ / "regen/tasks.jsonl");
+  ASSERT_TRUE(committed.ok() && regenerated.ok());
+  EXPECT_EQ(*regenerated, *committed);
+}
+
+}  // namespace
+}  // namespace agent::testing
