@@ -33,7 +33,7 @@ AgentOutcome run_agent(const BenchTask& task, RunSettings settings, const std::s
     return out;
   };
   fs::path repo = task_dir / "repo";
-  Status prep = prepare_checkout(task, objects, repo, task_dir / "setup_agent.log", opts);
+  Status prep = prepare_checkout(task, objects, repo, task_dir / "setup_agent.log", task_dir / "grading-home", opts);
   if (!prep.ok()) {
     out.cancelled = prep.code() == StatusCode::kCancelled;
     out.infra_error = prep.message();

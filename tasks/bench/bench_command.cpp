@@ -8,10 +8,10 @@
 #include "common/fs.h"
 #include "common/logging.h"
 #include "sandbox/command_env.h"
-#include "sandbox/process_sandbox.h"
 #include "tasks/backend_factory.h"
 #include "tasks/bench/batch_runner.h"
 #include "tasks/bench/compare.h"
+#include "tasks/bench/grading_sandbox.h"
 #include "tasks/bench/merge.h"
 #include "tasks/bench/predictions.h"
 #include "tasks/commands.h"
@@ -163,12 +163,14 @@ int common_plan(const std::string& sub, const BatchFlags& f, BatchPlan* plan) {
   return -1;
 }
 
-int execute(BatchPlan& plan) {
-  // Setup commands may fetch dependencies; the tests run like any model command. Both go
-  // through the project's sandbox with the batch's time limits.
-  ProcessSandbox setup_sandbox, test_sandbox;
-  plan.eval.setup_sandbox = &setup_sandbox;
-  plan.eval.test_sandbox = &test_sandbox;
+int execute(const std::string& sub, const std::string& sandbox_flag, BatchPlan& plan) {
+  // setup_cmd may fetch dependencies; the tests run without the network. Both go through the
+  // sandbox --sandbox chooses, with the batch's time limits.
+  auto mode = parse_sandbox_mode(sandbox_flag);
+  if (!mode.ok()) return usage(sub, "--sandbox must be auto, strict or off, got \"" + sandbox_flag + "\"");
+  auto sandboxes = GradingSandboxes::create(*mode);
+  if (!sandboxes.ok()) return usage(sub, "--sandbox " + sandbox_flag + ": " + sandboxes.status().message());
+  plan.eval.sandboxes = &*sandboxes;
   CancelToken cancel;
   install_signal_handlers(cancel);
   int rc = run_batch(plan, cancel);
@@ -191,7 +193,7 @@ int run_bench_run(const BatchFlags& f) {
   recorded["setup_timeout"] = f.setup_timeout;
   plan.manifest.settings = recorded;
   plan.manifest.model = f.model;
-  return execute(plan);
+  return execute("run", f.sandbox, plan);
 }
 
 int run_bench_eval(const BatchFlags& f) {
@@ -209,8 +211,8 @@ int run_bench_eval(const BatchFlags& f) {
   plan.preds = std::move(preds->by_id);
   plan.manifest.model = preds->model;
   plan.manifest.settings = Json{{"preds_digest", preds->digest}, {"test_timeout", f.test_timeout},
-                                {"setup_timeout", f.setup_timeout}};
-  return execute(plan);
+                                {"setup_timeout", f.setup_timeout}, {"sandbox", f.sandbox}};
+  return execute("eval", f.sandbox, plan);
 }
 
 int run_bench_compare(const CompareFlags& f) {
@@ -247,6 +249,7 @@ void add_batch_flags(CLI::App* sub, BatchFlags& f) {
   sub->add_option("--test-timeout", f.test_timeout, "Seconds the tests of one task may run (default 1800)");
   sub->add_option("--setup-timeout", f.setup_timeout, "Seconds setup_cmd may run (default 1800)");
   sub->add_flag("--keep-checkouts", f.keep_checkouts, "Keep each task's checkouts (default: removed when done)");
+  sub->add_option("--sandbox", f.sandbox, "Isolation of every command: auto, strict or off (default auto)");
 }
 
 void add_model_flags(CLI::App* sub, BatchFlags& f) {
@@ -263,7 +266,6 @@ void add_model_flags(CLI::App* sub, BatchFlags& f) {
   sub->add_option("--timeout", f.timeout, "Most seconds of agent wall time per task (default no limit)");
   sub->add_option("--context-tokens", f.context_tokens, "The model's context window (default 1048576)");
   sub->add_option("--max-output-tokens", f.max_output_tokens, "Output tokens per model turn (default 65536)");
-  sub->add_option("--sandbox", f.sandbox, "auto, strict or off (default auto)");
   sub->add_option("--network", f.network, "Network for the agent's commands: off or on (default off)");
   sub->add_flag("--yes", f.yes, "Approve actions that policies mark `ask` (default: refused, the model is told)");
 }

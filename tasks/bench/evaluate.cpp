@@ -18,7 +18,7 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-Result<CommandResult> run_command(Sandbox* sandbox, const std::string& cmd, const fs::path& cwd,
+Result<CommandResult> run_command(Sandbox& sandbox, const std::string& cmd, const fs::path& cwd,
                                   std::chrono::milliseconds timeout, const EvalOptions& opts) {
   CommandSpec spec;
   spec.command = cmd;
@@ -27,7 +27,7 @@ Result<CommandResult> run_command(Sandbox* sandbox, const std::string& cmd, cons
   spec.timeout = timeout;
   spec.output_limit = 32u << 20;
   spec.cancel = opts.cancel;
-  return sandbox->run(spec);
+  return sandbox.run(spec);
 }
 
 std::string exit_text(const CommandResult& r) {
@@ -45,8 +45,8 @@ struct TestRun {
 
 // Plain framework: one command per test id (each {test} replaced by the quoted id); its exit
 // code decides. All commands share the one time limit.
-Result<TestRun> run_plain_tests(const BenchTask& task, const fs::path& workdir, const EvalOptions& opts,
-                                std::string* log) {
+Result<TestRun> run_plain_tests(const BenchTask& task, const fs::path& workdir, Sandbox& sandbox,
+                                const EvalOptions& opts, std::string* log) {
   TestRun run;
   auto deadline = Clock::now() + opts.test_timeout;
   std::set<std::string> done;
@@ -65,7 +65,7 @@ Result<TestRun> run_plain_tests(const BenchTask& task, const fs::path& workdir, 
       cmd.replace(p, 6, q);
       p += q.size();
     }
-    AGENT_ASSIGN_OR_RETURN(CommandResult r, run_command(opts.test_sandbox, cmd, workdir, left, opts));
+    AGENT_ASSIGN_OR_RETURN(CommandResult r, run_command(sandbox, cmd, workdir, left, opts));
     *log += ">>>>> " + id + ": " + exit_text(r) + "\n" + r.output + "\n";
     if (r.timed_out) run.timed_out = true;
     if (r.cancelled) run.cancelled = true;
@@ -75,15 +75,14 @@ Result<TestRun> run_plain_tests(const BenchTask& task, const fs::path& workdir, 
   return run;
 }
 
-Result<TestRun> run_tests(const BenchTask& task, const fs::path& workdir, const EvalOptions& opts,
-                          const fs::path& log_path) {
+Result<TestRun> run_tests(const BenchTask& task, const fs::path& workdir, Sandbox& sandbox,
+                          const EvalOptions& opts, const fs::path& log_path) {
   std::string log = ">>>>> Start Test Output\n";
   TestRun run;
   if (task.framework == TestFramework::kPlain) {
-    AGENT_ASSIGN_OR_RETURN(run, run_plain_tests(task, workdir, opts, &log));
+    AGENT_ASSIGN_OR_RETURN(run, run_plain_tests(task, workdir, sandbox, opts, &log));
   } else {
-    AGENT_ASSIGN_OR_RETURN(CommandResult r, run_command(opts.test_sandbox, task.test_cmd, workdir,
-                                                        opts.test_timeout, opts));
+    AGENT_ASSIGN_OR_RETURN(CommandResult r, run_command(sandbox, task.test_cmd, workdir, opts.test_timeout, opts));
     log += r.output;
     if (!log.empty() && log.back() != '\n') log += '\n';
     log += ">>>>> " + exit_text(r) + "\n";
@@ -117,7 +116,7 @@ Status apply_fuzzy(const fs::path& workdir, const std::string& text) {
 
 // Runs the tests with test_patch applied on top of whatever the checkout holds, then grades.
 // Returns false (with *error set) when grading could not happen.
-bool test_with_test_patch(const BenchTask& task, const fs::path& workdir, const EvalOptions& opts,
+bool test_with_test_patch(const BenchTask& task, const fs::path& workdir, Sandbox& sandbox, const EvalOptions& opts,
                           const fs::path& log_path, EvalResult* out, TestsReport* report) {
   std::vector<std::string> test_files = diff_paths(task.test_patch);
   Status s = restore_paths(workdir, test_files);
@@ -129,7 +128,7 @@ bool test_with_test_patch(const BenchTask& task, const fs::path& workdir, const 
     out->error = s.message();
     return false;
   }
-  auto run = run_tests(task, workdir, opts, log_path);
+  auto run = run_tests(task, workdir, sandbox, opts, log_path);
   if (!run.ok()) {
     out->error = "could not run the tests: " + run.status().message();
     return false;
@@ -184,13 +183,15 @@ Result<std::string> apply_with_fallbacks(const fs::path& workdir, const std::str
 }
 
 Status prepare_checkout(const BenchTask& task, const fs::path& objects, const fs::path& dest,
-                        const fs::path& setup_log, const EvalOptions& opts) {
+                        const fs::path& setup_log, const fs::path& home, const EvalOptions& opts) {
   std::error_code ec;
   fs::remove_all(dest, ec);
   Status s = checkout_commit(objects, task.base_commit, dest);
   if (!s.ok()) return Status(s.code(), "check out " + task.base_commit + ": " + s.message());
   if (task.setup_cmd.empty()) return ok_status();
-  auto r = run_command(opts.setup_sandbox, task.setup_cmd, dest, opts.setup_timeout, opts);
+  auto sandbox = opts.sandboxes->make(dest, home, NetworkMode::kOn);
+  if (!sandbox.ok()) return Status(sandbox.status().code(), "sandbox for setup_cmd: " + sandbox.status().message());
+  auto r = run_command(**sandbox, task.setup_cmd, dest, opts.setup_timeout, opts);
   if (!r.ok()) return Status(r.status().code(), "setup_cmd could not start: " + r.status().message());
   AGENT_RETURN_IF_ERROR(write_file_atomic(setup_log, r->output));
   if (r->cancelled) return cancelled("setup_cmd cancelled");
@@ -216,16 +217,22 @@ EvalResult evaluate_patch(const BenchTask& task, const std::string& model_patch,
     return out;
   };
   (void)write_file_atomic(task_dir / "patch.diff", model_patch);
-  Status prep = prepare_checkout(task, objects, workdir, task_dir / "setup_eval.log", opts);
+  fs::path home = task_dir / "grading-home";
+  Status prep = prepare_checkout(task, objects, workdir, task_dir / "setup_eval.log", home, opts);
   if (!prep.ok()) {
     out.cancelled = prep.code() == StatusCode::kCancelled;
     out.error = prep.message();
     return finish();
   }
+  auto sandbox = opts.sandboxes->make(workdir, home, NetworkMode::kOff);
+  if (!sandbox.ok()) {
+    out.error = "sandbox for the tests: " + sandbox.status().message();
+    return finish();
+  }
   if (opts.tests_before) {
     TestsReport before;
     EvalResult scratch;
-    if (test_with_test_patch(task, workdir, opts, task_dir / "test_output_before.txt", &scratch, &before)) {
+    if (test_with_test_patch(task, workdir, **sandbox, opts, task_dir / "test_output_before.txt", &scratch, &before)) {
       out.before = before;
     }
     if (scratch.cancelled) {
@@ -246,7 +253,7 @@ EvalResult evaluate_patch(const BenchTask& task, const std::string& model_patch,
   out.patch_applied = true;
   out.apply_method = *method;
   TestsReport after;
-  if (test_with_test_patch(task, workdir, opts, task_dir / "test_output.txt", &out, &after)) {
+  if (test_with_test_patch(task, workdir, **sandbox, opts, task_dir / "test_output.txt", &out, &after)) {
     out.after = after;
     out.resolved = is_resolved(after);
   }

@@ -17,13 +17,14 @@
 #include "common/cancel.h"
 #include "sandbox/sandbox.h"
 #include "tasks/bench/grading.h"
+#include "tasks/bench/grading_sandbox.h"
 #include "tasks/bench/task.h"
 
 namespace agent::bench {
 
 struct EvalOptions {
-  Sandbox* setup_sandbox = nullptr;  // setup_cmd (may use the network)
-  Sandbox* test_sandbox = nullptr;   // the tests
+  // Sandboxes for setup_cmd (network on) and the tests (network off), made per checkout.
+  const GradingSandboxes* sandboxes = nullptr;
   std::vector<std::string> env;      // the complete environment of setup and test commands
   std::chrono::seconds setup_timeout{1800};
   std::chrono::seconds test_timeout{1800};
@@ -45,10 +46,10 @@ struct EvalResult {
 };
 
 // Creates `dest` as a checkout of the task at base_commit and runs setup_cmd there (output
-// to `setup_log`). Errors say which step failed.
+// to `setup_log`; HOME is `home`). Errors say which step failed.
 Status prepare_checkout(const BenchTask& task, const std::filesystem::path& objects,
                         const std::filesystem::path& dest, const std::filesystem::path& setup_log,
-                        const EvalOptions& opts);
+                        const std::filesystem::path& home, const EvalOptions& opts);
 
 // Grades `model_patch` (not empty) in `task_dir`/eval. Writes task_dir/{patch.diff,
 // test_output.txt, test_output_before.txt, setup_eval.log, report.json}.

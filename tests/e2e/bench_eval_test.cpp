@@ -141,6 +141,41 @@ TEST_F(BenchEvalTest, RepeatedRunsAndTheirComparison) {
   EXPECT_DOUBLE_EQ(j["diff"].get<double>(), 0.0);
 }
 
+TEST_F(BenchEvalTest, SetupHasTheNetworkTestsDoNot) {
+  // A plain task on a repository made here: setup_cmd records whether its sandbox had the
+  // network, each test passes only when its own sandbox had it off.
+  fs::path repo = root_ / "netrepo";
+  ASSERT_EQ(sh("mkdir -p " + repo.string() + " && cd " + repo.string() +
+               " && git init -q -b main && echo hi > README && git add -A && "
+               "git -c user.name=t -c user.email=t@t commit -qm init"),
+            0);
+  std::string commit;
+  {
+    auto r = run_process({"/usr/bin/git", "-C", repo.string(), "rev-parse", "HEAD"});
+    commit = r.out.substr(0, 40);
+  }
+  Json task{{"instance_id", "net-1"}, {"base_commit", commit}, {"problem_statement", "x"},
+            {"FAIL_TO_PASS", Json::array({"fixed"})}, {"PASS_TO_PASS", Json::array({"readme"})},
+            {"repo_path", repo.string()},
+            {"setup_cmd", "echo \"network:${AGENT_SANDBOX_NETWORK:-on}\" > setup-network.txt"},
+            {"test_cmd", "test \"$AGENT_SANDBOX_NETWORK\" = off && grep -q network:on setup-network.txt && "
+                         "case {test} in fixed) test -f FIXED ;; readme) test -f README ;; esac"},
+            {"test_framework", "plain"}};
+  fs::path tasks = root_ / "net.jsonl";
+  ASSERT_TRUE(write_file_atomic(tasks, task.dump() + "\n").ok());
+  fs::path preds = root_ / "net-preds.jsonl";
+  std::string patch = "diff --git a/FIXED b/FIXED\nnew file mode 100644\n--- /dev/null\n+++ b/FIXED\n@@ -0,0 +1 @@\n+ok\n";
+  ASSERT_TRUE(write_file_atomic(preds, Json{{"instance_id", "net-1"}, {"model_patch", patch}}.dump() + "\n").ok());
+  auto r = bench({"eval", "--tasks", tasks.string(), "--preds", preds.string(), "--out", (root_ / "net").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(report(root_ / "net")["resolved_ids"], Json::array({"net-1"})) << results(root_ / "net")[0].dump(2);
+  // Without a sandbox nothing takes the network away, and the tests say so.
+  auto off = bench({"eval", "--tasks", tasks.string(), "--preds", preds.string(), "--out", (root_ / "off").string(),
+                    "--sandbox", "off"});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_EQ(report(root_ / "off")["resolved_instances"], 0);
+}
+
 TEST_F(BenchEvalTest, ExampleBundlesAreReproducible) {
   // Regenerating the task set from its sources gives the same commits and patches.
   ASSERT_EQ(sh("python3 " + (examples() / "make_tasks.py").string() + " --out " + (root_ / "regen").string() +

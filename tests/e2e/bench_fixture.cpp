@@ -1,5 +1,7 @@
 #include "tests/e2e/bench_fixture.h"
 
+#include <unistd.h>
+
 namespace agent::testing {
 
 namespace fs = std::filesystem;
@@ -33,13 +35,19 @@ void BenchFixture::SetUp() {
             0);
   // The Python tasks run `python3 -m pytest`. Where the first python3 on PATH lacks pytest
   // (a pyenv interpreter on a developer machine) but Debian's has it (python3-pytest, as
-  // scripts/install-deps.sh installs), put Debian's first.
+  // scripts/install-deps.sh installs), put Debian's first. The link lives in the build tree,
+  // not under /tmp, so that sandboxed commands (private /tmp) see it too.
   if (sh("python3 -c 'import pytest' >/dev/null 2>&1") != 0 &&
       sh("/usr/bin/python3 -c 'import pytest' >/dev/null 2>&1") == 0) {
-    ASSERT_TRUE(make_dirs(root_ / "bin").ok());
-    fs::create_symlink("/usr/bin/python3", root_ / "bin" / "python3");
+    fs::path bin = agent_binary().parent_path().parent_path() / "tests" / "bench-python-shim";
+    ASSERT_TRUE(make_dirs(bin).ok());
+    fs::path tmp = bin / ("python3." + std::to_string(::getpid()));
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    fs::create_symlink("/usr/bin/python3", tmp);
+    fs::rename(tmp, bin / "python3");  // atomic: tests running at once all see a whole link
     const char* path = std::getenv("PATH");
-    env_.push_back("PATH=" + (root_ / "bin").string() + ":" + (path ? path : "/usr/bin:/bin"));
+    env_.push_back("PATH=" + bin.string() + ":" + (path ? path : "/usr/bin:/bin"));
   }
 }
 
