@@ -28,10 +28,14 @@ size_t Sequence::compressed_bytes() const {
 Engine::~Engine() = default;
 
 Result<std::unique_ptr<Engine>> Engine::open(const std::filesystem::path& path, const EngineOptions& opt) {
+  return open(path, opt, OpsFactory());
+}
+
+Result<std::unique_ptr<Engine>> Engine::open(const std::filesystem::path& path, const EngineOptions& opt,
+                                             const OpsFactory& make_ops) {
   std::unique_ptr<Engine> e(new Engine());
   e->path_ = path;
   e->numerics_ = opt.numerics;
-  e->ops_ = std::make_unique<CpuOps>(opt.threads);
   std::error_code ec;
   WeightLayout layout;
   if (std::filesystem::is_directory(path, ec)) {
@@ -45,10 +49,45 @@ Result<std::unique_ptr<Engine>> Engine::open(const std::filesystem::path& path, 
     e->gguf_ = true;
     layout = WeightLayout::kGguf;
   }
+  if (make_ops) {
+    auto ops = make_ops(e->cfg_, *e->source_);
+    if (!ops.ok()) return ops.status().with_context("loading " + path.string());
+    e->ops_ = std::move(ops).value();
+  } else {
+    e->ops_ = std::make_unique<CpuOps>(opt.threads);
+  }
   auto w = bind_weights(*e->source_, layout, e->cfg_, *e->ops_);
   if (!w.ok()) return w.status().with_context("loading " + path.string());
   e->weights_ = std::move(w).value();
   return e;
+}
+
+Result<std::unique_ptr<Engine>> Engine::create(const ModelConfig& cfg, std::unique_ptr<Ops> ops, ModelWeights weights,
+                                               Numerics numerics) {
+  AGENT_RETURN_IF_ERROR(cfg.validate());
+  if (!ops) return invalid_argument("Engine::create needs a backend");
+  std::unique_ptr<Engine> e(new Engine());
+  e->path_ = "(weights in memory)";
+  e->ops_ = std::move(ops);
+  e->cfg_ = cfg;
+  e->weights_ = std::move(weights);
+  e->numerics_ = numerics;
+  return e;
+}
+
+// Values (f32) a new sequence of `max_context` tokens allocates: the layer states of
+// new_sequence below.
+static size_t sequence_floats(const ModelConfig& c, int64_t max_context) {
+  size_t n = 0;
+  for (int64_t l = 0; l < c.n_layers; ++l) {
+    const int64_t m = c.ratio(l), D = c.head_dim, ID = c.index_head_dim;
+    n += size_t(c.window * D);
+    if (m == 0) continue;
+    const int64_t co = m == 4 ? 2 : 1;
+    n += size_t(max_context / m * D + 2 * co * m * co * D);
+    if (m == 4) n += size_t(max_context / 4 * ID + 2 * 8 * 2 * ID);
+  }
+  return n;
 }
 
 Result<std::unique_ptr<Sequence>> Engine::new_sequence(int64_t max_context) {
@@ -56,6 +95,7 @@ Result<std::unique_ptr<Sequence>> Engine::new_sequence(int64_t max_context) {
     return invalid_argument("context size " + std::to_string(max_context) + " is outside 1.." +
                             std::to_string(cfg_.max_position_embeddings));
   }
+  AGENT_RETURN_IF_ERROR(ops_->can_allocate(sequence_floats(cfg_, max_context) * sizeof(float)));
   std::unique_ptr<Sequence> s(new Sequence());
   s->capacity_ = max_context;
   const int64_t D = cfg_.head_dim, ID = cfg_.index_head_dim;
@@ -116,6 +156,7 @@ Result<std::vector<float>> Engine::forward(Sequence& seq, const std::vector<int3
     return resource_exhausted("the sequence holds " + std::to_string(seq.pos_) + " tokens; " + std::to_string(n) +
                               " more exceed its context of " + std::to_string(seq.capacity_));
   }
+  ops_->begin_forward(n);
   Forward f(*ops_, cfg_, weights_, seq, numerics_ == Numerics::kOfficial, n);
   f.run(tokens);
   seq.pos_ += n;

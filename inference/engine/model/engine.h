@@ -10,6 +10,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -22,6 +23,10 @@ namespace agent::engine {
 // official: the reference's numerics (FP8 activations in FP8/FP4 linears, FP4 indexer
 // simulation, bf16 wherever it stores bf16). exact: f32 activations, no simulation.
 enum class Numerics { kOfficial, kExact };
+
+// Makes the kernel backend once the checkpoint's config and tensors are known (a backend that
+// plans its memory at load sizes it from them). Empty: the CPU reference backend.
+using OpsFactory = std::function<Result<std::unique_ptr<Ops>>(const ModelConfig&, const TensorSource&)>;
 
 struct EngineOptions {
   int threads = 0;  // 0: every hardware thread
@@ -56,6 +61,13 @@ class Sequence {
 class Engine {
  public:
   static Result<std::unique_ptr<Engine>> open(const std::filesystem::path& path, const EngineOptions& opt);
+  // The same on the backend `make_ops` makes (e.g. cuda::cuda_ops_factory); empty: the CPU one.
+  static Result<std::unique_ptr<Engine>> open(const std::filesystem::path& path, const EngineOptions& opt,
+                                              const OpsFactory& make_ops);
+  // An engine over weights already in backend memory (benchmarks build random ones): `weights`
+  // must have been made with `*ops`.
+  static Result<std::unique_ptr<Engine>> create(const ModelConfig& cfg, std::unique_ptr<Ops> ops,
+                                                ModelWeights weights, Numerics numerics);
   ~Engine();
 
   const ModelConfig& config() const { return cfg_; }

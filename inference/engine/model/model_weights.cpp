@@ -292,6 +292,24 @@ Status bind_layer(Binder& b, const ModelConfig& c, int64_t l, LayerWeights& L) {
   return ok_status();
 }
 
+// Hands every matrix to the backend (ops.h place()): in one pass at the end of binding, so a
+// backend with its own memory copies them once.
+Status place_matrices(ModelWeights& w, Ops& ops) {
+  AGENT_RETURN_IF_ERROR(ops.place(w.embed));
+  AGENT_RETURN_IF_ERROR(ops.place(w.head));
+  for (LayerWeights& L : w.layers) {
+    for (WeightMatrix* m : {&L.wq_a, &L.wq_b, &L.wkv, &L.wo_a, &L.wo_b, &L.comp_wkv, &L.comp_wgate, &L.idx_wq_b,
+                            &L.idx_proj, &L.idx_comp_wkv, &L.idx_comp_wgate, &L.gate, &L.shared.w1, &L.shared.w2,
+                            &L.shared.w3}) {
+      if (!m->empty()) AGENT_RETURN_IF_ERROR(ops.place(*m));
+    }
+    for (ExpertWeights& e : L.experts) {
+      for (WeightMatrix* m : {&e.w1, &e.w2, &e.w3}) AGENT_RETURN_IF_ERROR(ops.place(*m));
+    }
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 Result<ModelWeights> bind_weights(const TensorSource& src, WeightLayout layout, const ModelConfig& cfg, Ops& ops) {
@@ -311,6 +329,7 @@ Result<ModelWeights> bind_weights(const TensorSource& src, WeightLayout layout, 
     if (!ops.supports(m->format)) return failed_precondition(std::string("backend cannot run ") + weight_format_name(m->format));
   }
   w.converted_bytes = b.converted_bytes();
+  AGENT_RETURN_IF_ERROR(place_matrices(w, ops));
   return w;
 }
 

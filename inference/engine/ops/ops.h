@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "common/status.h"
 #include "inference/engine/ops/weight_matrix.h"
 
 namespace agent::engine {
@@ -53,6 +54,23 @@ class Ops {
   virtual ~Ops() = default;
   virtual std::string_view name() const = 0;
   virtual bool supports(WeightFormat f) const = 0;
+
+  // ---- placement and batching (hooks for backends with memory of their own) ----
+  // Moves a weight matrix that points into the weight file into backend memory; afterwards
+  // w.data / w.scales point there (same format). The CPU backend uses the mapping in place.
+  virtual Status place(WeightMatrix& w) {
+    (void)w;
+    return ok_status();
+  }
+  // Whether `bytes` more can be allocated, or an error naming the sizes (a backend whose
+  // memory is planned at load refuses what does not fit instead of failing mid-way).
+  virtual Status can_allocate(size_t bytes) const {
+    (void)bytes;
+    return ok_status();
+  }
+  // The engine brackets each forward pass of n tokens with this call: a backend may record
+  // the calls until the next download() and run them as one unit (CUDA graphs).
+  virtual void begin_forward(int64_t n_tokens) { (void)n_tokens; }
 
   // ---- memory ----
   virtual void* alloc(size_t bytes) = 0;  // zero-filled; aborts on exhaustion like new
