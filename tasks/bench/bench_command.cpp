@@ -15,6 +15,8 @@
 #include "tasks/bench/merge.h"
 #include "tasks/bench/predictions.h"
 #include "tasks/commands.h"
+#include "tasks/config/api_setup.h"
+#include "tasks/config/run_config.h"
 #include "tasks/signals.h"
 
 namespace agent::cli {
@@ -76,6 +78,27 @@ Result<std::string> resolve_backend(const BatchFlags& f) {
                           "for the embedded engine, or --backend scripted --script DIR");
 }
 
+// Flags merged with the environment and the user's config file, as `agent solve` merges them.
+// A task repository's own config is not read: task repositories are data under test.
+Status apply_config(const CLI::App& app, BatchFlags* f) {
+  Getenv env = process_env();
+  AGENT_ASSIGN_OR_RETURN(RunConfig c, resolve_config(ConfigSources{user_config_path(env), "", env, flags_layer(app)}));
+  for (const auto& w : c.warnings) std::fprintf(stderr, "agent bench run: warning: %s\n", redact(w).c_str());
+  f->model = c.model;
+  f->reasoning = c.reasoning;
+  f->backend = c.backend;
+  f->api = c.api;
+  f->base_url = c.base_url;
+  f->sandbox = c.sandbox;
+  f->network = c.network;
+  f->max_steps = c.max_steps;
+  f->max_cost = c.max_cost_usd;
+  f->timeout = c.timeout_s;
+  f->context_tokens = c.context_tokens;
+  f->max_output_tokens = c.max_output_tokens;
+  return ok_status();
+}
+
 // The agent's settings from the flags, checked; and the settings that must not change on --resume.
 Status agent_settings(const BatchFlags& f, RunSettings* s, Json* recorded) {
   AGENT_ASSIGN_OR_RETURN(s->backend, resolve_backend(f));
@@ -110,10 +133,11 @@ Status agent_settings(const BatchFlags& f, RunSettings* s, Json* recorded) {
                               (f.script.empty() ? std::string() : " (" + f.script + " is not a folder)"));
     }
   } else {
-    // Fail now, not once per task, when the backend cannot be built.
-    RunSettings probe = *s;
-    auto backend = make_backend(probe);
+    if (s->backend == "api" && s->base_url.empty()) s->base_url = api::default_base_url(s->api);
+    // Fail now, not once per task, when the backend cannot be built or a budget cannot be priced.
+    auto backend = make_backend(*s);
     if (!backend.ok()) return backend.status();
+    AGENT_RETURN_IF_ERROR(validate_costs(*s, process_env()));
   }
   *recorded = Json{{"backend", s->backend}, {"model", s->model}, {"reasoning", f.reasoning}, {"api", s->api},
                    {"base_url", s->base_url}, {"weights", s->weights}, {"max_steps", s->max_steps},
@@ -178,7 +202,9 @@ int execute(const std::string& sub, const std::string& sandbox_flag, BatchPlan& 
   return rc;
 }
 
-int run_bench_run(const BatchFlags& f) {
+int run_bench_run(const BatchFlags& given, const CLI::App& app) {
+  BatchFlags f = given;
+  if (Status c = apply_config(app, &f); !c.ok()) return usage("run", c.message());
   BatchPlan plan;
   plan.manifest.kind = "run";
   if (int rc = common_plan("run", f, &plan); rc >= 0) return rc;
@@ -295,7 +321,7 @@ Command add_bench_command(CLI::App& app) {
   merge_sub->add_option("DIR", merge->dirs, "Shard folders")->required();
   merge_sub->add_option("--out", merge->out, "The merged batch folder (new or empty)")->required();
   return Command{bench, [=] {
-                   if (run_sub->parsed()) return run_bench_run(*run);
+                   if (run_sub->parsed()) return run_bench_run(*run, *run_sub);
                    if (eval_sub->parsed()) return run_bench_eval(*eval);
                    if (cmp_sub->parsed()) return run_bench_compare(*cmp);
                    return run_bench_merge(*merge);
