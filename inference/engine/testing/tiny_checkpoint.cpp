@@ -18,7 +18,10 @@ std::filesystem::path source_dir() {
 }
 
 Status run_generator(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"/usr/bin/python3", (source_dir() / "scripts/make_tiny_deepseek_v4.py").string()};
+  // AGENT_PYTHON: another interpreter with numpy (a GPU machine without Debian's python3-numpy).
+  const char* py = std::getenv("AGENT_PYTHON");
+  std::vector<std::string> argv = {py && *py ? py : "/usr/bin/python3",
+                                   (source_dir() / "scripts/make_tiny_deepseek_v4.py").string()};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargs;
   for (auto& a : argv) cargs.push_back(a.data());

@@ -1,5 +1,5 @@
 // Test helper: writes tiny random DeepSeek V4 checkpoints with scripts/make_tiny_deepseek_v4.py
-// (Debian's /usr/bin/python3 + numpy) into a folder, once per process and preset.
+// (Debian's /usr/bin/python3 + numpy, or $AGENT_PYTHON) into a folder, once per process and preset.
 // Thread-safety: not thread-safe (tests are single-threaded).
 #pragma once
 
