@@ -139,6 +139,98 @@ struct Row {
   std::string note;
 };
 
+// One benchmark run on a ready engine: decode at batch 1 and 8 after a 1024-token prompt, then
+// prefill from an empty sequence at each context length (512-token chunks).
+class Runner {
+ public:
+  Runner(Engine& e, CudaOps& ops, double bw, double fp8) : e_(e), ops_(ops), bw_(bw), fp8_(fp8) {}
+  Status decode(int64_t batch, int64_t steps);
+  Status prefill(int64_t ctx);
+  std::vector<Row> rows;
+
+ private:
+  std::vector<int32_t> tokens(int64_t n) {
+    std::vector<int32_t> t(static_cast<size_t>(n));
+    for (auto& x : t) x = int32_t(2 + rng_() % uint32_t(e_.config().vocab_size - 2));
+    return t;
+  }
+  Status step(Sequence& s, int64_t n) { return e_.forward(s, tokens(n), false).status(); }
+  Engine& e_;
+  CudaOps& ops_;
+  double bw_, fp8_;
+  std::mt19937 rng_{5};
+};
+
+Status Runner::decode(int64_t batch, int64_t steps) {
+  const int64_t prompt = 1024;
+  AGENT_ASSIGN_OR_RETURN(auto seq, e_.new_sequence(prompt + batch * (steps + 4) + 1));
+  for (int64_t at = 0; at < prompt; at += 512) AGENT_RETURN_IF_ERROR(step(*seq, 512));
+  for (int i = 0; i < 4; ++i) AGENT_RETURN_IF_ERROR(step(*seq, batch));  // warm-up: graphs, plans
+  const CudaOps::Stats before = ops_.stats();
+  const double t0 = now_s();
+  for (int64_t i = 0; i < steps; ++i) AGENT_RETURN_IF_ERROR(step(*seq, batch));
+  const double dt = now_s() - t0;
+  const CudaOps::Stats& st = ops_.stats();
+  const ModelConfig& c = e_.config();
+  const double bytes = bench::decode_step_bytes(c, bench::distinct_experts(c, batch), batch,
+                                                prompt + batch * (4 + steps / 2));
+  char note[160];
+  std::snprintf(note, sizeof note, "%.2f GB/step; graphs: %lld launches, %lld updates, %lld instantiations", bytes / 1e9,
+                (long long)(st.graph_launches - before.graph_launches),
+                (long long)(st.graph_updates - before.graph_updates),
+                (long long)(st.graph_instantiations - before.graph_instantiations));
+  rows.push_back({"decode batch " + std::to_string(batch) + " @1K ctx", double(batch * steps) / dt,
+                  double(batch) * bw_ / bytes, note});
+  return ok_status();
+}
+
+Status Runner::prefill(int64_t ctx) {
+  AGENT_ASSIGN_OR_RETURN(auto seq, e_.new_sequence(ctx));
+  const double t0 = now_s();
+  for (int64_t at = 0; at < ctx; at += 512) AGENT_RETURN_IF_ERROR(step(*seq, std::min<int64_t>(512, ctx - at)));
+  const double dt = now_s() - t0;
+  const double flops = bench::prefill_flops(e_.config(), ctx);
+  char note[96];
+  std::snprintf(note, sizeof note, "%.1f TFLOP in %.2f s", flops / 1e12, dt);
+  rows.push_back({"prefill " + std::to_string(ctx), double(ctx) / dt, fp8_ > 0 ? double(ctx) * fp8_ / flops : 0, note});
+  return ok_status();
+}
+
+void report(const CudaOps& ops, int64_t layers, bool graphs, double bw, double fp8, const std::string& lt_note,
+            const std::vector<Row>& rows) {
+  std::printf("\nGPU engine benchmark: %s, %d SMs, %s\n", ops.device_name().c_str(), ops.sm_count(),
+              ops.cublaslt_status().c_str());
+  std::printf("model: V4-Flash shapes, %lld of 43 layers, random weights, official numerics, graphs %s\n",
+              (long long)layers, graphs ? "on" : "off");
+  std::printf("memory plan: %s\n\n", ops.plan().describe().c_str());
+  std::printf("%-28s %14s\n", "ceiling (measured now)", "value");
+  std::printf("%-28s %11.2f TB/s\n", "HBM copy bandwidth", bw / 1e12);
+  if (fp8 > 0) std::printf("%-28s %9.0f TFLOP/s\n", "FP8 GEMM 8192^3 (cuBLASLt)", fp8 / 1e12);
+  else std::printf("%-28s %14s  (%s)\n", "FP8 GEMM 8192^3 (cuBLASLt)", "n/a", lt_note.c_str());
+  std::printf("\n%-24s %12s %14s %11s  %s\n", "case", "tokens/s", "floor tok/s", "% of floor", "notes");
+  for (const Row& r : rows) {
+    std::printf("%-24s %12.1f %14.1f %10.1f%%  %s\n", r.name.c_str(), r.measured, r.floor,
+                r.floor > 0 ? 100.0 * r.measured / r.floor : 0.0, r.note.c_str());
+  }
+  const double pct = !rows.empty() && rows[0].floor > 0 ? rows[0].measured / rows[0].floor : 0;
+  std::printf("\ngoal: decode batch 1 at >= 70%% of the bandwidth floor: %s (%.1f%%)\n",
+              pct >= 0.7 ? "met" : "NOT met", 100 * pct);
+}
+
+void write_json(const std::string& path, const CudaOps& ops, int64_t layers, double bw, double fp8,
+                const std::vector<Row>& rows) {
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return;
+  std::fprintf(f, "{\"device\":\"%s\",\"layers\":%lld,\"hbm_bytes_per_s\":%.6g,\"fp8_flops\":%.6g,\"rows\":[",
+               ops.device_name().c_str(), (long long)layers, bw, fp8);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::fprintf(f, "%s{\"case\":\"%s\",\"tokens_per_s\":%.6g,\"floor_tokens_per_s\":%.6g}", i ? "," : "",
+                 rows[i].name.c_str(), rows[i].measured, rows[i].floor);
+  }
+  std::fprintf(f, "]}\n");
+  std::fclose(f);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -153,11 +245,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gpu_engine_bench: %s\n", why.c_str());
     return 3;
   }
-  const double t_start = now_s();
-  const double bw = copy_bandwidth();
+  const double t_start = now_s(), bw = copy_bandwidth();
   std::string lt_note;
   const double fp8 = fp8_rate(&lt_note);
-
   CudaOptions o;
   o.graphs = a.graphs;
   o.max_tokens_per_forward = 512;
@@ -171,104 +261,24 @@ int main(int argc, char** argv) {
   }
   const ModelConfig cfg = bench::flash_layers(layers);
   auto made = CudaOps::create(cfg, bench::random_model_bytes(cfg), o);
-  if (!made.ok()) {
-    std::fprintf(stderr, "gpu_engine_bench: %s\n", made.status().to_string().c_str());
-    return 1;
-  }
-  CudaOps* ops = made->get();
-  ModelWeights w = bench::random_weights(*ops, cfg, 42);
+  if (!made.ok()) return std::fprintf(stderr, "gpu_engine_bench: %s\n", made.status().to_string().c_str()), 1;
+  CudaOps& ops = **made;
+  ModelWeights w = bench::random_weights(ops, cfg, 42);
   auto engine = Engine::create(cfg, std::move(made).value(), std::move(w), Numerics::kOfficial);
-  if (!engine.ok()) {
-    std::fprintf(stderr, "gpu_engine_bench: %s\n", engine.status().to_string().c_str());
-    return 1;
-  }
-  Engine& e = **engine;
-  std::vector<Row> rows;
-  std::mt19937 rng(5);
-  auto tokens = [&](int64_t n) {
-    std::vector<int32_t> t(static_cast<size_t>(n));
-    for (auto& x : t) x = int32_t(2 + rng() % uint32_t(cfg.vocab_size - 2));
-    return t;
-  };
-  auto fail = [&](const Status& s) {
-    std::fprintf(stderr, "gpu_engine_bench: %s\n", s.to_string().c_str());
-    return 1;
-  };
-  // Decode at batch 1 and 8 after a 1024-token prompt.
-  for (int64_t batch : {int64_t(1), int64_t(8)}) {
-    const int64_t steps = batch == 1 ? a.decode : std::max<int64_t>(4, a.decode / 4), prompt = 1024;
-    auto seq = e.new_sequence(prompt + batch * (steps + 4) + 1);
-    if (!seq.ok()) return fail(seq.status());
-    for (int64_t at = 0; at < prompt; at += 512) {
-      if (auto r = e.forward(**seq, tokens(512), false); !r.ok()) return fail(r.status());
-    }
-    for (int i = 0; i < 4; ++i) {  // warm-up: graph instantiation, cuBLASLt plans
-      if (auto r = e.forward(**seq, tokens(batch), false); !r.ok()) return fail(r.status());
-    }
-    const auto before = ops->stats();
-    const double t0 = now_s();
-    for (int64_t i = 0; i < steps; ++i) {
-      if (auto r = e.forward(**seq, tokens(batch), false); !r.ok()) return fail(r.status());
-    }
-    const double dt = now_s() - t0;
-    const auto& st = ops->stats();
-    const double step_bytes =
-        bench::decode_step_bytes(cfg, bench::distinct_experts(cfg, batch), batch, prompt + batch * (4 + steps / 2));
-    char note[160];
-    std::snprintf(note, sizeof note, "%.2f GB/step; graphs: %lld launches, %lld updates, %lld instantiations",
-                  step_bytes / 1e9, (long long)(st.graph_launches - before.graph_launches),
-                  (long long)(st.graph_updates - before.graph_updates),
-                  (long long)(st.graph_instantiations - before.graph_instantiations));
-    rows.push_back({"decode batch " + std::to_string(batch) + " @1K ctx", double(batch * steps) / dt,
-                    double(batch) * bw / step_bytes, note});
-  }
-  // Prefill from an empty sequence, in 512-token chunks.
+  if (!engine.ok()) return std::fprintf(stderr, "gpu_engine_bench: %s\n", engine.status().to_string().c_str()), 1;
+  Runner run(**engine, ops, bw, fp8);
+  Status st = run.decode(1, a.decode);
+  if (st.ok()) st = run.decode(8, std::max<int64_t>(4, a.decode / 4));
   for (int64_t ctx : a.prefill) {
+    if (!st.ok()) break;
     if (now_s() - t_start > a.budget_s) {
-      rows.push_back({"prefill " + std::to_string(ctx), 0, 0, "skipped: time budget spent"});
-      continue;
-    }
-    auto seq = e.new_sequence(ctx);
-    if (!seq.ok()) return fail(seq.status());
-    const double t0 = now_s();
-    for (int64_t at = 0; at < ctx; at += 512) {
-      if (auto r = e.forward(**seq, tokens(std::min<int64_t>(512, ctx - at)), false); !r.ok()) return fail(r.status());
-    }
-    const double dt = now_s() - t0;
-    const double flops = bench::prefill_flops(cfg, ctx);
-    char note[96];
-    std::snprintf(note, sizeof note, "%.1f TFLOP in %.2f s", flops / 1e12, dt);
-    rows.push_back({"prefill " + std::to_string(ctx), double(ctx) / dt, fp8 > 0 ? double(ctx) * fp8 / flops : 0, note});
-  }
-
-  std::printf("\nGPU engine benchmark: %s, %d SMs, %s\n", ops->device_name().c_str(), ops->sm_count(),
-              ops->cublaslt_status().c_str());
-  std::printf("model: V4-Flash shapes, %lld of 43 layers, random weights, official numerics, graphs %s\n",
-              (long long)layers, a.graphs ? "on" : "off");
-  std::printf("memory plan: %s\n\n", ops->plan().describe().c_str());
-  std::printf("%-28s %14s\n", "ceiling (measured now)", "value");
-  std::printf("%-28s %11.2f TB/s\n", "HBM copy bandwidth", bw / 1e12);
-  if (fp8 > 0) std::printf("%-28s %9.0f TFLOP/s\n", "FP8 GEMM 8192^3 (cuBLASLt)", fp8 / 1e12);
-  else std::printf("%-28s %14s  (%s)\n", "FP8 GEMM 8192^3 (cuBLASLt)", "n/a", lt_note.c_str());
-  std::printf("\n%-24s %12s %14s %11s  %s\n", "case", "tokens/s", "floor tok/s", "% of floor", "notes");
-  for (const Row& r : rows) {
-    std::printf("%-24s %12.1f %14.1f %10.1f%%  %s\n", r.name.c_str(), r.measured, r.floor,
-                r.floor > 0 ? 100.0 * r.measured / r.floor : 0.0, r.note.c_str());
-  }
-  const double pct = rows[0].floor > 0 ? rows[0].measured / rows[0].floor : 0;
-  std::printf("\ngoal: decode batch 1 at >= 70%% of the bandwidth floor: %s (%.1f%%)\n", pct >= 0.7 ? "met" : "NOT met",
-              100 * pct);
-  if (!a.json.empty()) {
-    if (FILE* f = std::fopen(a.json.c_str(), "w")) {
-      std::fprintf(f, "{\"device\":\"%s\",\"layers\":%lld,\"hbm_bytes_per_s\":%.6g,\"fp8_flops\":%.6g,\"rows\":[",
-                   ops->device_name().c_str(), (long long)layers, bw, fp8);
-      for (size_t i = 0; i < rows.size(); ++i) {
-        std::fprintf(f, "%s{\"case\":\"%s\",\"tokens_per_s\":%.6g,\"floor_tokens_per_s\":%.6g}", i ? "," : "",
-                     rows[i].name.c_str(), rows[i].measured, rows[i].floor);
-      }
-      std::fprintf(f, "]}\n");
-      std::fclose(f);
+      run.rows.push_back({"prefill " + std::to_string(ctx), 0, 0, "skipped: time budget spent"});
+    } else {
+      st = run.prefill(ctx);
     }
   }
+  report(ops, layers, a.graphs, bw, fp8, lt_note, run.rows);
+  if (!a.json.empty()) write_json(a.json, ops, layers, bw, fp8, run.rows);
+  if (!st.ok()) return std::fprintf(stderr, "gpu_engine_bench: %s\n", st.to_string().c_str()), 1;
   return 0;
 }
