@@ -131,6 +131,18 @@ AGENT_HD float fp8_simulate(float x, float scale) {
   return e4m3_value(e4m3_code(q)) * scale;
 }
 
+// IEEE round-to-nearest operations that the device compiler may not fuse into an FMA (the
+// CPU reference is built with -ffp-contract=off); on the host, the plain operators.
+#ifdef __CUDA_ARCH__
+AGENT_HD float add_rn(float a, float b) { return __fadd_rn(a, b); }
+AGENT_HD float mul_rn(float a, float b) { return __fmul_rn(a, b); }
+AGENT_HD float div_rn(float a, float b) { return __fdiv_rn(a, b); }
+#else
+AGENT_HD float add_rn(float a, float b) { return a + b; }
+AGENT_HD float mul_rn(float a, float b) { return a * b; }
+AGENT_HD float div_rn(float a, float b) { return a / b; }
+#endif
+
 // silu(min(g, L)) * clamp(u, -L, L); L = 0: no clamp (cpu_util.h swiglu1, same operations).
 AGENT_HD float swiglu1(float g, float u, float limit) {
   if (limit > 0) {
