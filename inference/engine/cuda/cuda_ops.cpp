@@ -89,7 +89,7 @@ Result<std::unique_ptr<CudaOps>> CudaOps::create(const ModelConfig& cfg, size_t 
   ok(cudaStreamCreateWithFlags(&ops->stream_, cudaStreamNonBlocking), "cudaStreamCreate");
   ops->staging_size_ = kStagingBytes;
   ok(cudaMallocHost(reinterpret_cast<void**>(&ops->staging_), kStagingBytes), "cudaMallocHost (staging)");
-  ops->table_host_size_ = std::max<size_t>(tables, kAlign);
+  ops->table_host_size_ = std::max<size_t>(tables, 64 * 1024);  // tests build a few tables of their own
   ok(cudaMallocHost(reinterpret_cast<void**>(&ops->table_host_), ops->table_host_size_), "cudaMallocHost (tables)");
   if (o.use_cublaslt) {
     ops->lt_ = CublasLt::load(&ops->lt_status_);
@@ -331,7 +331,13 @@ void CudaOps::flush() {
 // ---- routed experts ----
 
 const DevMatrix* CudaOps::expert_table(const ExpertWeights* experts, int64_t n_experts) {
-  if (auto it = tables_.find(experts); it != tables_.end()) return it->second;
+  // Keyed by the array, checked against its first and last matrices: an array freed and
+  // another allocated at the same address (tests do that) gets a table of its own.
+  const ExpertTable key{nullptr, experts[0].w1.data, experts[n_experts - 1].w2.data, n_experts};
+  if (auto it = tables_.find(experts); it != tables_.end() && it->second.first == key.first &&
+                                       it->second.last == key.last && it->second.n == key.n) {
+    return it->second.table;
+  }
   const size_t bytes = size_t(n_experts) * 3 * sizeof(DevMatrix);
   if (table_host_used_ + bytes > table_host_size_) {
     std::fprintf(stderr, "CudaOps: more expert tables than the plan's %zu bytes\n", table_host_size_);
@@ -356,7 +362,7 @@ const DevMatrix* CudaOps::expert_table(const ExpertWeights* experts, int64_t n_e
   // From pinned memory that is never rewritten: also valid as a node of a recorded graph.
   ok(cudaMemcpyAsync(table, host, bytes, cudaMemcpyHostToDevice, stream_), "expert table");
   note(5);
-  tables_[experts] = table;
+  tables_[experts] = ExpertTable{table, key.first, key.last, n_experts};
   return table;
 }
 

@@ -170,7 +170,12 @@ class CudaOps final : public Ops {
   size_t staging_size_ = 0, staging_used_ = 0;
   uint8_t* table_host_ = nullptr;  // pinned: expert tables' contents
   size_t table_host_size_ = 0, table_host_used_ = 0;
-  std::unordered_map<const ExpertWeights*, const DevMatrix*> tables_;
+  struct ExpertTable {
+    const DevMatrix* table;
+    const uint8_t *first, *last;  // experts[0].w1.data, experts[n - 1].w2.data when built
+    int64_t n;
+  };
+  std::unordered_map<const ExpertWeights*, ExpertTable> tables_;
   bool capturing_ = false;
   uint64_t signature_ = 0;
   struct Exec {

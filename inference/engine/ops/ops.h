@@ -1,7 +1,7 @@
 // The engine's kernel interface: every numeric operation of the DeepSeek V4 forward pass, as
 // one narrow table of virtual functions. The model code (model/) only builds the sequence of
 // calls; backends implement them: cpu/ is the reference (and what every other backend is
-// checked against, op by op), a CUDA backend will live in cuda/ beside it.
+// checked against, op by op), the CUDA backend in cuda/ beside it (docs/engine-cuda.md).
 //
 // Conventions for every op:
 //   * Pointers are backend memory (host memory for the CPU backend), allocated with alloc()
