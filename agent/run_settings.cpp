@@ -10,6 +10,7 @@ Json to_json(const RunSettings& s) {
               {"base_url", s.base_url},
               {"script", s.script},
               {"weights", s.weights},
+              {"device", s.device},
               {"model", s.model},
               {"reasoning", reasoning_mode_name(s.reasoning)},
               {"max_steps", s.max_steps},
@@ -36,6 +37,7 @@ Result<RunSettings> run_settings_from_json(const Json& j) {
   AGENT_ASSIGN_OR_RETURN(s.base_url, get_string_or(j, "base_url", "", where));
   AGENT_ASSIGN_OR_RETURN(s.script, get_string_or(j, "script", "", where));
   AGENT_ASSIGN_OR_RETURN(s.weights, get_string_or(j, "weights", "", where));
+  AGENT_ASSIGN_OR_RETURN(s.device, get_string_or(j, "device", "cpu", where));
   AGENT_ASSIGN_OR_RETURN(s.model, get_string(j, "model", where));
   AGENT_ASSIGN_OR_RETURN(std::string reasoning, get_string_or(j, "reasoning", "high", where));
   AGENT_ASSIGN_OR_RETURN(s.reasoning, parse_reasoning_mode(reasoning));

@@ -19,6 +19,7 @@ struct RunSettings {
   std::string base_url;    // api backend
   std::string script;      // scripted backend: absolute path of the script
   std::string weights;     // engine backend
+  std::string device = "cpu";  // engine backend: cpu or cuda[:N]
   std::string model = "deepseek-v4-pro";
   ReasoningMode reasoning = ReasoningMode::kHigh;
   int64_t max_steps = 100;          // model turns; 0 = unlimited

@@ -21,6 +21,8 @@ Result<std::unique_ptr<ModelBackend>> make_backend(const RunSettings& settings) 
     }
     EngineBackendOptions o;
     o.weights = settings.weights;
+    AGENT_ASSIGN_OR_RETURN(o.device, parse_engine_device(settings.device));
+    o.max_context = settings.context_tokens;
     AGENT_ASSIGN_OR_RETURN(auto b, EngineBackend::open(o));
     return std::unique_ptr<ModelBackend>(std::move(b));
   }

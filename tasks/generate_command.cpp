@@ -13,13 +13,14 @@
 #include "inference/engine/model/gguf_tokenizer.h"
 #include "inference/engine/tokenizer/streaming_decoder.h"
 #include "inference/engine/tokenizer/tokenizer.h"
+#include "inference/engine_backend/engine_device.h"
 #include "tasks/commands.h"
 
 namespace agent::cli {
 namespace {
 
 struct GenerateFlags {
-  std::string weights, prompt, prompt_file, prompt_ids, numerics = "official";
+  std::string weights, prompt, prompt_file, prompt_ids, numerics = "official", device = "cpu";
   int64_t max_tokens = 256;
   double temperature = 1.0, top_p = 1.0;
   uint64_t seed = 0;
@@ -50,6 +51,7 @@ Status check_flags(const GenerateFlags& f) {
   int sources = !f.prompt.empty() + !f.prompt_file.empty() + !f.prompt_ids.empty();
   if (sources != 1) return invalid_argument("give exactly one of --prompt, --prompt-file, --prompt-ids");
   if (f.numerics != "official" && f.numerics != "exact") return invalid_argument("--numerics must be official or exact");
+  if (auto d = parse_engine_device(f.device); !d.ok()) return d.status();
   if (f.temperature < 0) return invalid_argument("--temperature must be >= 0");
   if (!(f.top_p > 0 && f.top_p <= 1)) return invalid_argument("--top-p must be in (0, 1]");
   if (f.max_tokens < 0 || f.top_logprobs < 0) return invalid_argument("--max-tokens and --top-logprobs must be >= 0");
@@ -107,9 +109,14 @@ int run_generate(const GenerateFlags& f) {
   engine::EngineOptions eo;
   eo.threads = f.threads;
   eo.numerics = f.numerics == "exact" ? engine::Numerics::kExact : engine::Numerics::kOfficial;
-  auto eng = engine::Engine::open(f.weights, eo);
-  if (!eng.ok()) return usage_error("--weights: " + eng.status().message());
-  auto seq = (*eng)->new_sequence(int64_t(prompt.size()) + std::max<int64_t>(f.max_tokens, 1));
+  const int64_t context = int64_t(prompt.size()) + std::max<int64_t>(f.max_tokens, 1);
+  const EngineDevice device = parse_engine_device(f.device).value();  // checked by check_flags
+  auto eng = open_engine_on(f.weights, device, eo, context);
+  if (!eng.ok()) {
+    if (eng.status().code() == StatusCode::kUnavailable) return usage_error(eng.status().message());
+    return usage_error("--weights: " + eng.status().message());
+  }
+  auto seq = (*eng)->new_sequence(context);
   if (!seq.ok()) return usage_error(seq.status().message());
   engine::SamplingOptions so;
   so.max_tokens = f.max_tokens;
@@ -151,6 +158,7 @@ Command add_generate_command(CLI::App& app) {
   sub->add_flag("--json", f->json, "One JSON line per generated token");
   sub->add_option("--numerics", f->numerics, "official (default: the reference's FP8/FP4/bf16) or exact (f32)");
   sub->add_option("--threads", f->threads, "CPU threads (default: all)");
+  sub->add_option("--device", f->device, "cpu (default) or cuda[:N] (builds with the CUDA backend)");
   return Command{sub, [f] { return run_generate(*f); }};
 }
 

@@ -6,6 +6,7 @@
 
 #include "common/fs.h"
 #include "common/logging.h"
+#include "inference/engine_backend/engine_backend.h"
 #include "tasks/backend_factory.h"
 #include "tasks/commands.h"
 #include "tasks/config/api_setup.h"
@@ -24,7 +25,7 @@ namespace {
 struct SolveFlags {
   std::string repo, issue, model = "deepseek-v4-pro", reasoning = "high", backend = "auto";
   std::string script, weights, base_url, api = "openai", sandbox = "auto", network = "off", out;
-  std::string branch;
+  std::string branch, device = "cpu";
   bool commit = false;
   int64_t max_steps = 100, context_tokens = 1048576, max_output_tokens = 65536;
   double max_cost = 0, timeout = 0;
@@ -135,6 +136,12 @@ int run_solve(const SolveFlags& given, const CLI::App& app) {
   if (f.context_tokens < 8192 || f.max_output_tokens < 1) {
     return usage_error("--context-tokens must be at least 8192 and --max-output-tokens positive");
   }
+  // The embedded engine holds the whole context in memory: unless asked for more, it gets the
+  // engine's default (64K tokens) rather than the model's 1M.
+  if (*backend_name == "engine" && app.count("--context-tokens") == 0 &&
+      f.context_tokens == SolveFlags{}.context_tokens) {
+    f.context_tokens = EngineBackendOptions{}.max_context;
+  }
 
   RunSettings s;
   s.repo = repo.string();
@@ -143,6 +150,11 @@ int run_solve(const SolveFlags& given, const CLI::App& app) {
   s.base_url = f.base_url;
   s.script = f.script.empty() ? "" : fs::absolute(f.script).lexically_normal().string();
   s.weights = f.weights.empty() ? "" : fs::absolute(f.weights).lexically_normal().string();
+  if (auto d = parse_engine_device(f.device); d.ok()) {
+    s.device = d->to_string();
+  } else {
+    return usage_error(d.status().message());
+  }
   s.model = f.model;
   s.reasoning = *reasoning;
   s.max_steps = f.max_steps;
@@ -191,6 +203,7 @@ Command add_solve_command(CLI::App& app) {
   sub->add_option("--backend", flags->backend, "auto, api, engine or scripted (default auto)");
   sub->add_option("--script", flags->script, "Scripted backend: JSONL file, one model turn per line");
   sub->add_option("--weights", flags->weights, "Engine backend: model folder or GGUF file");
+  sub->add_option("--device", flags->device, "Engine backend: cpu (default) or cuda[:N]");
   sub->add_option("--base-url", flags->base_url, "API backend: server base URL");
   sub->add_option("--api", flags->api, "API backend wire format: openai or anthropic");
   sub->add_option("--max-steps", flags->max_steps, "Most model turns (default 100; 0 = no limit)");

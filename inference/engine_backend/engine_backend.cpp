@@ -20,7 +20,8 @@ Result<std::unique_ptr<EngineBackend>> EngineBackend::open(const EngineBackendOp
   if (!tok->has_value()) {
     return invalid_argument("engine backend: " + opt.weights.string() + " has no tokenizer (tokenizer.json)");
   }
-  AGENT_ASSIGN_OR_RETURN(auto e, engine::Engine::open(opt.weights, engine::EngineOptions{opt.threads, opt.numerics}));
+  AGENT_ASSIGN_OR_RETURN(auto e, open_engine_on(opt.weights, opt.device, engine::EngineOptions{opt.threads, opt.numerics},
+                                                opt.max_context));
   return std::unique_ptr<EngineBackend>(new EngineBackend(opt, std::move(e), std::move(**tok)));
 }
 
@@ -110,8 +111,9 @@ Result<ModelResponse> EngineBackend::complete(const ModelRequest& request, Strea
   AGENT_ASSIGN_OR_RETURN(std::string text, engine::encode_chat(messages, eo));
   std::vector<int32_t> prompt = tok_.encode(text);
   if (int64_t(prompt.size()) >= opt_.max_context) {
-    return invalid_argument("engine backend: the prompt has " + std::to_string(prompt.size()) +
-                            " tokens, the context " + std::to_string(opt_.max_context));
+    return resource_exhausted("engine backend: the prompt has " + std::to_string(prompt.size()) +
+                              " tokens, more than the engine's " + std::to_string(opt_.max_context) +
+                              "-token context (--context-tokens)");
   }
   ModelResponse resp;
   resp.message.role = Role::kAssistant;

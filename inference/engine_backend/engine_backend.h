@@ -21,15 +21,17 @@
 
 #include "inference/engine/model/engine.h"
 #include "inference/engine/tokenizer/tokenizer.h"
+#include "inference/engine_backend/engine_device.h"
 #include "inference/model_backend.h"
 
 namespace agent {
 
 struct EngineBackendOptions {
   std::filesystem::path weights;  // checkpoint folder (with tokenizer.json) or GGUF file
-  int threads = 0;
+  EngineDevice device;  // cpu, or cuda:N in builds with the CUDA backend
+  int threads = 0;      // CPU threads (0: all)
   engine::Numerics numerics = engine::Numerics::kOfficial;
-  int64_t max_context = 65536;
+  int64_t max_context = 65536;  // tokens per sequence: prompt and generated
   int64_t default_max_tokens = 8192;
   // The release's generation_config.json: sampling at temperature 1, top_p 1.
   double temperature = 1.0, top_p = 1.0;
