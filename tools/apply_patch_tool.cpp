@@ -55,10 +55,14 @@ class ApplyPatchTool final : public Tool {
     if (!plan.ok()) return ToolOutput::error(kFailed + plan.status().message());
     FileTransaction tx;
     for (auto& f : plan->files) {
+      // Opened again beneath the workspace: the plan's paths are only names, and a folder on
+      // the way may have been swapped for a symbolic link since the plan read it.
+      auto target = open_tool_path(ctx, display_path(ctx, f.abs), PathAccess::kWrite, LastLink::kKeep);
+      if (!target.ok()) return ToolOutput::error(kFailed + target.status().message());
       if (f.content) {
-        tx.write(f.abs, std::move(*f.content), f.mode);
+        tx.write(std::move(target->at), std::move(*f.content), f.mode);
       } else {
-        tx.remove(f.abs);
+        tx.remove(std::move(target->at));
       }
     }
     Status committed = tx.commit();

@@ -6,9 +6,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
 
-#include "common/fs.h"
 #include "common/text.h"
 #include "tools/builtin_tools.h"
 #include "tools/line_match.h"
@@ -188,11 +186,11 @@ class EditFileTool final : public Tool {
     }
     if (old_arg == new_arg) return ToolOutput::error("old_string and new_string are the same; nothing would change");
 
-    auto resolved = resolve_tool_path(ctx, path_arg, PathAccess::kWrite);
+    auto resolved = open_tool_path(ctx, path_arg, PathAccess::kWrite);
     if (!resolved.ok()) return ToolOutput::error(resolved.status().message());
-    const std::string shown = display_path(ctx, *resolved);
-    struct stat st {};
-    if (::stat(resolved->c_str(), &st) != 0) {
+    const PathAt& at = resolved->at;
+    const std::string shown = display_path(ctx, at.abs);
+    if (!resolved->exists) {
       std::string msg = shown + " does not exist";
       auto similar = similar_paths(ctx.workspace, shown);
       if (!similar.empty()) {
@@ -201,20 +199,21 @@ class EditFileTool final : public Tool {
       }
       return ToolOutput::error(msg + "\n(to create a file, use write_file)");
     }
+    const struct stat& st = resolved->st;
     if (S_ISDIR(st.st_mode)) return ToolOutput::error(shown + " is a folder, not a file");
     if (!S_ISREG(st.st_mode)) return ToolOutput::error(shown + " is not a regular file");
-    auto content = read_file(*resolved, ctx.limits.read_max_file_bytes);
+    auto content = read_file_at(at.dir.get(), at.name, ctx.limits.read_max_file_bytes, shown);
     if (!content.ok()) return ToolOutput::error("cannot read " + shown + ": " + content.status().message());
     if (looks_binary(*content)) {
       return ToolOutput::error(shown + " is a binary file (" + std::to_string(content->size()) +
                                " bytes); edit_file changes text files only");
     }
-    return edit(ctx, *resolved, shown, *content, reconcile_line_endings(*content, old_arg, new_arg),
+    return edit(ctx, at, shown, *content, reconcile_line_endings(*content, old_arg, new_arg),
                 replace_all, st.st_mode & 07777);
   }
 
  private:
-  static ToolOutput edit(const ToolContext& ctx, const std::filesystem::path& abs, const std::string& shown,
+  static ToolOutput edit(const ToolContext& ctx, const PathAt& at, const std::string& shown,
                          const std::string& content, Strings s, bool replace_all, unsigned mode) {
     if (s.hits.empty()) return ToolOutput::error(not_found_message(shown, content, s.old_s));
     if (s.hits.size() > 1 && !replace_all) return ToolOutput::error(ambiguous_message(shown, content, s.hits));
@@ -223,8 +222,7 @@ class EditFileTool final : public Tool {
       return ToolOutput::error("the edited file would be " + std::to_string(updated.size()) +
                                " bytes, over the limit of " + std::to_string(ctx.limits.write_max_bytes));
     }
-    Status written = write_file_atomic(abs, updated, mode);
-    if (written.ok() && ::chmod(abs.c_str(), mode) != 0) written = errno_status(errno, "chmod " + shown);
+    Status written = replace_file_at(at.dir.get(), at.name, updated, mode, shown);
     if (!written.ok()) return ToolOutput::error("could not write " + shown + ": " + written.message());
     std::string head = "Edited " + shown + " (" + std::to_string(s.hits.size()) +
                        (s.hits.size() == 1 ? " replacement" : " replacements") + "):\n";

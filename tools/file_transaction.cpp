@@ -4,87 +4,61 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
-#include <cstdio>
 
 namespace agent {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// A name beside `path` that no other transaction of this or another process uses.
-fs::path sibling(const fs::path& path, const char* tag) {
-  static std::atomic<unsigned long> counter{0};
-  return path.parent_path() / ("." + path.filename().string() + ".agent-" + tag + "-" +
-                               std::to_string(::getpid()) + "-" + std::to_string(++counter));
+void FileTransaction::write(PathAt target, std::string content, unsigned mode) {
+  ops_.push_back({std::move(target), std::move(content), mode, {}, {}, false});
 }
 
-Status write_new_file(const fs::path& path, const std::string& data, unsigned mode) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return errno_status(errno, "create " + path.string());
-  Status st;
-  for (size_t off = 0; off < data.size() && st.ok();) {
-    ssize_t n = ::write(fd, data.data() + off, data.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) st = errno_status(errno, "write " + path.string());
-    else off += static_cast<size_t>(n);
-  }
-  if (st.ok() && ::fchmod(fd, mode) != 0) st = errno_status(errno, "chmod " + path.string());
-  if (st.ok() && ::fsync(fd) != 0) st = errno_status(errno, "fsync " + path.string());
-  ::close(fd);
-  if (!st.ok()) ::unlink(path.c_str());
-  return st;
+void FileTransaction::remove(PathAt target) {
+  ops_.push_back({std::move(target), std::nullopt, 0, {}, {}, false});
 }
 
-}  // namespace
-
-void FileTransaction::write(fs::path path, std::string content, unsigned mode) {
-  ops_.push_back({std::move(path), std::move(content), mode, {}, {}, false});
+void FileTransaction::write(const fs::path& path, std::string content, unsigned mode) {
+  write(path_at(path), std::move(content), mode);
 }
 
-void FileTransaction::remove(fs::path path) {
-  ops_.push_back({std::move(path), std::nullopt, 0, {}, {}, false});
-}
+void FileTransaction::remove(const fs::path& path) { remove(path_at(path)); }
 
-Status FileTransaction::rename_path(const fs::path& from, const fs::path& to) {
-  if (::rename(from.c_str(), to.c_str()) != 0) {
-    return errno_status(errno, "rename " + from.string() + " to " + to.string());
+Status FileTransaction::rename_at(int dir, const std::string& from, const std::string& to) {
+  if (::renameat(dir, from.c_str(), dir, to.c_str()) != 0) {
+    return errno_status(errno, "rename " + from + " to " + to);
   }
   return ok_status();
 }
 
 Status FileTransaction::stage(Op& op) {
   if (!op.content) return ok_status();
-  // Create missing folders one by one, remembering them so a rollback can remove them.
-  std::vector<fs::path> missing;
-  for (fs::path p = op.path.parent_path(); !p.empty() && !fs::exists(p); p = p.parent_path()) {
-    missing.push_back(p);
-  }
-  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (::mkdir(it->c_str(), 0755) != 0) {
-      return errno_status(errno, "create folder " + it->string()).with_context("cannot write " + op.path.string());
-    }
-    created_folders_.push_back(*it);
-  }
-  op.temp = sibling(op.path, "new");
-  Status st = write_new_file(op.temp, *op.content, op.mode);
-  if (!st.ok()) op.temp.clear();  // write_new_file removed it
-  return st.ok() ? st : st.with_context("cannot write " + op.path.string());
+  const std::string shown = op.target.abs.string();
+  // Missing folders are created one by one and remembered, so a rollback can remove them.
+  Status st = make_missing_dirs(op.target, &created_folders_);
+  if (!st.ok()) return st.with_context("cannot write " + shown);
+  op.temp = sibling_name(op.target.name, "new");
+  st = write_new_file_at(op.target.dir.get(), op.temp, *op.content, op.mode, shown);
+  if (!st.ok()) op.temp.clear();  // write_new_file_at removed it
+  return st.ok() ? st : st.with_context("cannot write " + shown);
 }
 
 Status FileTransaction::swap(Op& op) {
+  const int dir = op.target.dir.get();
+  const std::string& name = op.target.name;
   struct stat st {};
-  if (::lstat(op.path.c_str(), &st) == 0) {
-    fs::path backup = sibling(op.path, "old");
-    AGENT_RETURN_IF_ERROR(rename_path(op.path, backup));
+  // Whatever is there (a symbolic link included) is moved aside, never written through.
+  if (op.target.missing.empty() && ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    std::string backup = sibling_name(name, "old");
+    Status moved = rename_at(dir, name, backup);
+    if (!moved.ok()) return moved.with_context("cannot replace " + op.target.abs.string());
     op.backup = backup;
   } else if (!op.content) {
-    return errno_status(errno, "delete " + op.path.string());
+    return errno_status(op.target.missing.empty() ? errno : ENOENT, "delete " + op.target.abs.string());
   }
   if (op.content) {
-    AGENT_RETURN_IF_ERROR(rename_path(op.temp, op.path));
+    Status placed = rename_at(dir, op.temp, name);
+    if (!placed.ok()) return placed.with_context("cannot replace " + op.target.abs.string());
     op.temp.clear();
     op.replaced = true;
   }
@@ -96,19 +70,20 @@ std::string FileTransaction::roll_back(size_t done) {
   std::string failures;
   for (size_t i = done + 1; i-- > 0;) {
     Op& op = ops_[i];
-    if (op.replaced) ::unlink(op.path.c_str());
+    const int dir = op.target.dir.get();
+    if (op.replaced) ::unlinkat(dir, op.target.name.c_str(), 0);
     if (!op.backup.empty()) {
-      if (::rename(op.backup.c_str(), op.path.c_str()) == 0) {
+      if (::renameat(dir, op.backup.c_str(), dir, op.target.name.c_str()) == 0) {
         op.backup.clear();
       } else {
-        failures += "; could not restore " + op.path.string() + " (its old content is in " +
-                    op.backup.string() + ")";
+        failures += "; could not restore " + op.target.abs.string() + " (its old content is in " +
+                    (op.target.abs.parent_path() / op.backup).string() + ")";
       }
     }
     op.replaced = false;
   }
   for (Op& op : ops_) {
-    if (!op.temp.empty()) ::unlink(op.temp.c_str());
+    if (!op.temp.empty()) ::unlinkat(op.target.dir.get(), op.temp.c_str(), 0);
     op.temp.clear();
   }
   remove_created_folders();
@@ -116,7 +91,9 @@ std::string FileTransaction::roll_back(size_t done) {
 }
 
 void FileTransaction::remove_created_folders() {
-  for (auto it = created_folders_.rbegin(); it != created_folders_.rend(); ++it) ::rmdir(it->c_str());
+  for (auto it = created_folders_.rbegin(); it != created_folders_.rend(); ++it) {
+    ::unlinkat(it->parent.get(), it->name.c_str(), AT_REMOVEDIR);
+  }
   created_folders_.clear();
 }
 
@@ -136,7 +113,7 @@ Status FileTransaction::commit() {
     }
   }
   for (Op& op : ops_) {
-    if (!op.backup.empty()) ::unlink(op.backup.c_str());
+    if (!op.backup.empty()) ::unlinkat(op.target.dir.get(), op.backup.c_str(), 0);
     op.backup.clear();
   }
   ops_.clear();

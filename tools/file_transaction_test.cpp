@@ -14,9 +14,9 @@ class FailingTransaction : public FileTransaction {
   int renames = 0;
 
  protected:
-  Status rename_path(const fs::path& from, const fs::path& to) override {
-    if (++renames == fail_at_) return unavailable("injected failure renaming " + from.string());
-    return FileTransaction::rename_path(from, to);
+  Status rename_at(int dir, const std::string& from, const std::string& to) override {
+    if (++renames == fail_at_) return unavailable("injected failure renaming " + from);
+    return FileTransaction::rename_at(dir, from, to);
   }
 
  private:

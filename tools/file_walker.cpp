@@ -1,10 +1,18 @@
 #include "tools/file_walker.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <git2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <system_error>
+
+#include "tools/beneath.h"
 
 namespace agent {
 
@@ -82,6 +90,7 @@ bool glob_accepts(const WalkOptions& o, const std::string& rel, const std::strin
 
 struct Walk {
   const fs::path& workspace;
+  int root_fd;  // the workspace, open
   const WalkOptions& options;
   const IgnoreRules& rules;
   std::string start_rel;
@@ -90,29 +99,36 @@ struct Walk {
   bool full() const { return result.files.size() >= options.max_files; }
 
   // Lists one folder; pushes sub-folders onto `pending` (a stack of workspace-relative paths).
+  // The folder is opened beneath the root without following any symbolic link, so one
+  // swapped in for it meanwhile is not entered.
   void visit_folder(const std::string& dir_rel, std::vector<std::string>& pending) {
-    std::error_code ec;
-    fs::path dir = dir_rel.empty() ? workspace : workspace / dir_rel;
-    fs::directory_iterator it(dir, ec);
-    if (ec) {
+    UniqueFd fd = open_beneath_no_symlinks(root_fd, dir_rel, O_RDONLY | O_DIRECTORY);
+    DIR* dir = fd.valid() ? ::fdopendir(fd.get()) : nullptr;
+    if (dir == nullptr) {
       ++result.unreadable_folders;
       return;
     }
-    for (; it != fs::directory_iterator() && !full(); it.increment(ec)) {
-      const fs::directory_entry& e = *it;
-      std::string name = e.path().filename().string();
-      if (name == ".git") continue;  // a folder, or the gitlink file of a submodule
+    fd.release();  // the DIR owns it now
+    errno = 0;
+    for (dirent* e; !full() && (e = ::readdir(dir)) != nullptr; errno = 0) {
+      std::string name = e->d_name;
+      if (name == "." || name == ".." || name == ".git") continue;  // .git: a folder, or a submodule's gitlink
       std::string rel = join_rel(dir_rel, name);
-      fs::file_status st = e.symlink_status(ec);
-      if (ec) continue;
-      if (fs::is_directory(st)) {
+      unsigned char type = e->d_type;
+      struct stat st {};
+      if (type == DT_UNKNOWN) {
+        if (::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+      }
+      if (type == DT_DIR) {
         if (!rules.ignored(rel, true)) pending.push_back(rel);
-      } else if (fs::is_regular_file(st) || fs::is_symlink(st)) {
+      } else if (type == DT_REG || type == DT_LNK) {
         if (rules.ignored(rel, false) || !glob_accepts(options, rel, start_rel)) continue;
-        result.files.push_back({rel, e.path(), fs::is_symlink(st)});
+        result.files.push_back({rel, workspace / rel, type == DT_LNK});
       }
     }
-    if (ec) ++result.unreadable_folders;
+    if (errno != 0) ++result.unreadable_folders;
+    ::closedir(dir);
   }
 };
 
@@ -120,23 +136,28 @@ struct Walk {
 
 Result<WalkResult> walk_files(const fs::path& workspace, const fs::path& start,
                               const WalkOptions& options) {
-  std::error_code ec;
-  fs::file_status st = fs::symlink_status(start, ec);
-  if (ec || !fs::exists(st)) return not_found("no such file or folder: " + start.string());
-  IgnoreRules rules(workspace);
+  UniqueFd root(::open(workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   std::string start_rel = start.lexically_relative(workspace).generic_string();
   if (start_rel == ".") start_rel.clear();
-  Walk walk{workspace, options, rules, start_rel, {}};
-  if (!fs::is_directory(st)) {
+  struct stat st {};
+  UniqueFd start_fd = root.valid() ? open_beneath_no_symlinks(root.get(), start_rel, O_PATH | O_NOFOLLOW)
+                                   : UniqueFd();
+  if (!start_fd.valid() || ::fstat(start_fd.get(), &st) != 0) {
+    return not_found("no such file or folder: " + start.string());
+  }
+  IgnoreRules rules(workspace);
+  Walk walk{workspace, root.get(), options, rules, start_rel, {}};
+  if (!S_ISDIR(st.st_mode)) {
     // One named file: given explicitly, so ignore rules and the glob do not apply.
-    if (fs::is_regular_file(st) || fs::is_symlink(st)) {
-      walk.result.files.push_back({start_rel, start, fs::is_symlink(st)});
+    if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
+      walk.result.files.push_back({start_rel, start, S_ISLNK(st.st_mode) != 0});
     }
     return std::move(walk.result);
   }
   if (!start_rel.empty() && rules.ignored(start_rel, true)) rules.disable();
-  fs::directory_iterator probe(start, ec);
-  if (ec) return permission_denied("cannot list " + start.string() + ": " + ec.message());
+  if (!open_beneath_no_symlinks(root.get(), start_rel, O_RDONLY | O_DIRECTORY).valid()) {
+    return permission_denied("cannot list " + start.string() + ": " + std::strerror(errno));
+  }
   std::vector<std::string> pending{start_rel};
   while (!pending.empty() && !walk.full()) {
     if (options.cancel != nullptr && options.cancel->cancelled()) {

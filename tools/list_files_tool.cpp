@@ -1,7 +1,5 @@
 // list_files: the repository's files, recursively, as `rg --files` lists them (.gitignore
 // respected, .git skipped), sorted, relative to the repository root.
-#include <system_error>
-
 #include "tools/builtin_tools.h"
 #include "tools/file_walker.h"
 #include "tools/similar_paths.h"
@@ -36,14 +34,14 @@ class ListFilesTool final : public Tool {
 
   ToolOutput run(const Json& args, ToolContext& ctx) override {
     const std::string path = string_arg_or(args, "path", ".");
-    auto abs = resolve_tool_path(ctx, path, PathAccess::kRead);
-    if (!abs.ok()) return ToolOutput::error(abs.status().message());
-    const std::string shown = display_path(ctx, *abs);
+    auto resolved = open_tool_path(ctx, path, PathAccess::kRead);
+    if (!resolved.ok()) return ToolOutput::error(resolved.status().message());
+    const std::filesystem::path& abs = resolved->at.abs;
+    const std::string shown = display_path(ctx, abs);
     if (!shown.empty() && shown[0] == '/') {
       return ToolOutput::error("list_files lists folders of the repository; " + path + " is not in it");
     }
-    std::error_code ec;
-    if (!std::filesystem::exists(*abs, ec)) {
+    if (!resolved->exists) {
       std::string msg = shown + " does not exist";
       auto similar = similar_paths(ctx.workspace, shown);
       if (!similar.empty()) {
@@ -61,7 +59,7 @@ class ListFilesTool final : public Tool {
     WalkOptions wo;
     wo.glob = glob ? &*glob : nullptr;
     wo.cancel = ctx.cancel;
-    auto walked = walk_files(ctx.workspace, *abs, wo);
+    auto walked = walk_files(ctx.workspace, abs, wo);
     if (!walked.ok()) return ToolOutput::error(walked.status().message());
     return format(*walked, ctx.limits.list_max_entries, shown, glob ? glob->pattern() : "");
   }

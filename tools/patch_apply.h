@@ -29,7 +29,9 @@ struct PatchPlan {
 };
 
 // Resolves every path (workspace rules, no .git), reads the files and applies the hunks in
-// memory. Changes to the same file in one patch apply one after the other.
+// memory. Changes to the same file in one patch apply one after the other. The paths in the
+// plan are where the files were when it was made: apply_patch opens them again, beneath the
+// workspace, to write them.
 Result<PatchPlan> plan_patch(const Patch& patch, const ToolContext& ctx);
 
 // `content` with `hunks` applied. `where` names the file in messages; `unified` turns on

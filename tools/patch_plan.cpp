@@ -4,13 +4,14 @@
 
 #include <map>
 
-#include "common/fs.h"
 #include "common/text.h"
 #include "tools/patch_apply.h"
 #include "tools/similar_paths.h"
 #include "tools/workspace_path.h"
 
 namespace agent {
+
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -54,19 +55,21 @@ class Planner {
  private:
   // The plan's entry for `path` (loaded from disk the first time).
   Result<Entry*> entry(const std::string& path) {
-    auto resolved = resolve_tool_path(ctx_, path, PathAccess::kWrite);
-    if (!resolved.ok()) return resolved.status();
-    const fs::path& abs = *resolved;
+    AGENT_ASSIGN_OR_RETURN(ToolPath resolved, open_tool_path(ctx_, path, PathAccess::kWrite));
+    const fs::path& abs = resolved.at.abs;
     auto it = files_.find(abs);
     if (it != files_.end()) return &it->second;
     Entry e;
     e.shown = display_path(ctx_, abs);
-    struct stat st {};
-    if (::lstat(abs.c_str(), &st) == 0) {
+    if (resolved.through_link && !resolved.exists) {
+      return invalid_argument(display_path(ctx_, (ctx_.workspace / path).lexically_normal()) +
+                              " is a symbolic link to a missing file");
+    }
+    if (resolved.exists) {
+      const struct stat& st = resolved.st;
       if (S_ISDIR(st.st_mode)) return invalid_argument(e.shown + " is a folder, not a file");
-      if (S_ISLNK(st.st_mode)) return invalid_argument(e.shown + " is a symbolic link to a missing file");
       if (!S_ISREG(st.st_mode)) return invalid_argument(e.shown + " is not a regular file");
-      auto data = read_file(abs, ctx_.limits.read_max_file_bytes);
+      auto data = read_file_at(resolved.at.dir.get(), resolved.at.name, ctx_.limits.read_max_file_bytes, e.shown);
       if (!data.ok()) return invalid_argument("cannot read " + e.shown + ": " + data.status().message());
       e.on_disk = true;
       e.disk_content = std::move(*data);

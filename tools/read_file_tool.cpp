@@ -181,13 +181,17 @@ class ReadFileTool final : public Tool {
     range.limit = std::min<uint64_t>(static_cast<uint64_t>(limit), ctx.limits.read_default_lines);
     range.max_bytes = ctx.limits.read_max_bytes;
 
-    auto resolved = resolve_tool_path(ctx, path_arg, PathAccess::kRead);
+    auto resolved = open_tool_path(ctx, path_arg, PathAccess::kRead);
     if (!resolved.ok()) return ToolOutput::error(resolved.status().message());
-    const std::string shown = display_path(ctx, *resolved);
+    const PathAt& at = resolved->at;
+    const std::string shown = display_path(ctx, at.abs);
+    if (!resolved->exists) return open_error(ctx, ENOENT, at.abs, shown);
     Fd f;
-    // O_NONBLOCK: opening a FIFO must not hang the run; it is refused below.
-    f.fd = ::open(resolved->c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (f.fd < 0) return open_error(ctx, errno, *resolved, shown);
+    // O_NONBLOCK: opening a FIFO must not hang the run; it is refused below. O_NOFOLLOW: a
+    // symbolic link put there since it was resolved is not followed.
+    f.fd = at.name.empty() ? ::fcntl(at.dir.get(), F_DUPFD_CLOEXEC, 0)
+                           : ::openat(at.dir.get(), at.name.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (f.fd < 0) return open_error(ctx, errno, at.abs, shown);
     struct stat st {};
     if (::fstat(f.fd, &st) != 0) return ToolOutput::error("cannot stat " + shown + ": " + std::strerror(errno));
     if (S_ISDIR(st.st_mode)) {

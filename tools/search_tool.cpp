@@ -3,6 +3,7 @@
 // then confirmed against its own line, so big files stay fast and `^`/`$` mean line start/end.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <re2/re2.h>
 
@@ -10,7 +11,9 @@
 
 #include "common/fs.h"
 #include "common/text.h"
+#include "tools/beneath.h"
 #include "tools/builtin_tools.h"
+#include "tools/file_at.h"
 #include "tools/file_walker.h"
 #include "tools/tool_args.h"
 #include "tools/workspace_path.h"
@@ -153,10 +156,11 @@ class SearchTool final : public Tool {
     if (!walked.ok()) return ToolOutput::error(walked.status().message());
 
     FileSearch search(line_re, text_re, ctx.limits.search_max_matches);
+    UniqueFd root(::open(ctx.workspace.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     for (const auto& f : walked->files) {
       if (ctx.cancel != nullptr && ctx.cancel->cancelled()) break;
       if (f.is_symlink) continue;  // never followed: it may lead out of the repository
-      search_file(f, ctx, search);
+      search_file(root.get(), f, ctx, search);
     }
     std::string where = display_path(ctx, *start) + (glob ? " (glob " + glob->pattern() + ")" : "");
     ToolOutput out = ToolOutput::ok(search.out + summary(search.counts, pattern, where, ctx.limits.read_max_file_bytes));
@@ -169,8 +173,9 @@ class SearchTool final : public Tool {
 
  private:
   static Result<fs::path> resolve_start(const ToolContext& ctx, const std::string& path) {
-    AGENT_ASSIGN_OR_RETURN(fs::path abs, resolve_tool_path(ctx, path, PathAccess::kRead));
-    if (!fs::exists(abs)) return not_found(path + " does not exist");
+    AGENT_ASSIGN_OR_RETURN(ToolPath start, open_tool_path(ctx, path, PathAccess::kRead));
+    fs::path abs = std::move(start.at.abs);
+    if (!start.exists) return not_found(path + " does not exist");
     std::string shown = display_path(ctx, abs);
     if (!shown.empty() && shown[0] == '/') {
       return invalid_argument("search looks inside the repository; use read_file for " + path);
@@ -178,8 +183,13 @@ class SearchTool final : public Tool {
     return abs;
   }
 
-  static void search_file(const WalkedFile& f, const ToolContext& ctx, FileSearch& search) {
-    auto data = read_file(f.abs, ctx.limits.read_max_file_bytes);
+  static void search_file(int root, const WalkedFile& f, const ToolContext& ctx, FileSearch& search) {
+    // Opened beneath the workspace following no symbolic link: one swapped in since the walk
+    // listed the file is not read. O_NONBLOCK: nor is a FIFO.
+    UniqueFd fd = open_beneath_no_symlinks(root, f.rel, O_RDONLY | O_NONBLOCK);
+    struct stat st {};
+    if (!fd.valid() || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    auto data = read_fd(fd.get(), ctx.limits.read_max_file_bytes, f.rel);
     if (!data.ok()) {
       if (data.status().code() == StatusCode::kResourceExhausted) ++search.counts.too_big;
       return;

@@ -1,9 +1,6 @@
 // write_file: creates or replaces a whole file, atomically (a reader never sees half of it).
 #include <sys/stat.h>
 
-#include <cerrno>
-
-#include "common/fs.h"
 #include "common/text.h"
 #include "tools/builtin_tools.h"
 #include "tools/workspace_path.h"
@@ -42,19 +39,20 @@ class WriteFileTool final : public Tool {
                                " bytes, over the limit of " + std::to_string(ctx.limits.write_max_bytes) +
                                " bytes for one write");
     }
-    auto resolved = resolve_tool_path(ctx, path_arg, PathAccess::kWrite);
+    auto resolved = open_tool_path(ctx, path_arg, PathAccess::kWrite);
     if (!resolved.ok()) return ToolOutput::error(resolved.status().message());
-    const std::string shown = display_path(ctx, *resolved);
+    PathAt& at = resolved->at;
+    const std::string shown = display_path(ctx, at.abs);
     if (!path_arg.empty() && path_arg.back() == '/') {
       return ToolOutput::error("\"" + path_arg + "\" names a folder; give a file path");
     }
-    struct stat st {};
-    // resolve_tool_path follows every link that leads somewhere; one left is dangling, and
-    // replacing it would silently turn a link into a file.
-    if (::lstat(resolved->c_str(), &st) == 0 && S_ISLNK(st.st_mode)) {
-      return ToolOutput::error(shown + " is a symbolic link to a missing file; write to the path it should point to");
+    // Replacing a link to a missing file would silently turn the link into a file.
+    if (resolved->through_link && !resolved->exists) {
+      return ToolOutput::error(display_path(ctx, (ctx.workspace / path_arg).lexically_normal()) +
+                               " is a symbolic link to a missing file; write to the path it should point to");
     }
-    const bool existed = ::stat(resolved->c_str(), &st) == 0;
+    const bool existed = resolved->exists;
+    const struct stat& st = resolved->st;
     if (existed && S_ISDIR(st.st_mode)) {
       return ToolOutput::error(shown + " is a folder; write_file writes files");
     }
@@ -63,10 +61,8 @@ class WriteFileTool final : public Tool {
     }
     // An existing file keeps its mode (an executable script stays executable).
     const unsigned mode = existed ? (st.st_mode & 07777) : 0644;
-    Status written = write_file_atomic(*resolved, content, mode);
-    if (written.ok() && existed) {
-      if (::chmod(resolved->c_str(), mode) != 0) written = errno_status(errno, "chmod " + shown);
-    }
+    Status written = make_missing_dirs(at, nullptr);
+    if (written.ok()) written = replace_file_at(at.dir.get(), at.name, content, mode, shown);
     if (!written.ok()) return ToolOutput::error("could not write " + shown + ": " + written.message());
     std::string what = existed ? "Overwrote " : "Created ";
     std::string size = std::to_string(content.size()) + " bytes, " + std::to_string(count_lines(content)) + " lines";

@@ -68,12 +68,19 @@ TEST_F(WriteFileToolTest, RefusesSymlinksOutAndTheGitFolder) {
   auto link = call("write_file", R"({"path":"link/planted.txt","content":"x"})");
   EXPECT_TRUE(link.is_error);
   EXPECT_FALSE(fs::exists(outside / "planted.txt"));
-  ASSERT_EQ(::symlink((outside / "target.txt").c_str(), (ctx_.workspace / "dangling").c_str()), 0);
+  // A link to a missing file outside is refused as outside (whether the file exists there is
+  // not the tool's to tell); one to a missing file inside is not silently turned into a file.
+  ASSERT_EQ(::symlink((outside / "target.txt").c_str(), (ctx_.workspace / "dangling_out").c_str()), 0);
+  auto out = call("write_file", R"({"path":"dangling_out","content":"x"})");
+  EXPECT_TRUE(out.is_error);
+  EXPECT_NE(out.content.find("outside the repository (through a symbolic link)"), std::string::npos) << out.content;
+  EXPECT_FALSE(fs::exists(outside / "target.txt"));
+  ASSERT_EQ(::symlink("no/such/target.txt", (ctx_.workspace / "dangling").c_str()), 0);
   auto dangling = call("write_file", R"({"path":"dangling","content":"x"})");
   EXPECT_TRUE(dangling.is_error);
-  EXPECT_NE(dangling.content.find("symbolic link to a missing file"), std::string::npos);
-  EXPECT_FALSE(fs::exists(outside / "target.txt"));
+  EXPECT_NE(dangling.content.find("dangling is a symbolic link to a missing file"), std::string::npos) << dangling.content;
   EXPECT_TRUE(fs::is_symlink(ctx_.workspace / "dangling"));
+  EXPECT_FALSE(exists("no"));
 
   init_repo();
   auto hook = call("write_file", R"({"path":".git/hooks/pre-commit","content":"#!/bin/sh\nrm -rf ~\n"})");
