@@ -1,5 +1,6 @@
 #include "tools/git/git_remote.h"
 
+#include <cctype>
 #include <cstring>
 
 #include "common/fs.h"
@@ -55,10 +56,6 @@ UrlParts parse_remote_url(const std::string& url) {
   return u;
 }
 
-bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 // Everything libgit2's callbacks learn during one connection, and the messages they leave
 // (libgit2 may replace the error text of a failed callback with its own, vaguer one).
 struct Session {
@@ -72,7 +69,19 @@ struct Session {
   std::string lease_error, rejected;
 };
 
-int credentials_cb(git_credential** out, const char* /*url*/, const char* user_from_url,
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool same_server(const UrlParts& a, const UrlParts& b) {
+  return a.scheme == b.scheme && lower(a.host) == lower(b.host) && a.port == b.port;
+}
+
+// Credentials go only to the server the caller named: `url` is the one libgit2 connected to,
+// after any rewriting of the remote's URL (which anonymous_remote turns off; off-site
+// redirects are refused by kNoRedirects).
+int credentials_cb(git_credential** out, const char* url, const char* user_from_url,
                    unsigned int allowed, void* payload) {
   auto* s = static_cast<Session*>(payload);
   const GitCredentials& c = *s->creds;
@@ -81,10 +90,15 @@ int credentials_cb(git_credential** out, const char* /*url*/, const char* user_f
     git_error_set_str(GIT_ERROR_NET, s->auth_error.c_str());
     return GIT_EAUTH;
   };
+  UrlParts asking = url != nullptr ? parse_remote_url(url) : UrlParts{};
+  if (!same_server(asking, s->url)) {
+    return fail("refusing to send credentials to " + (url != nullptr ? git_safe_url(url) : std::string("(no URL)")) +
+                ", which is not the remote's server (" + s->url.scheme + "://" + s->url.host + ")");
+  }
   if (allowed & GIT_CREDENTIAL_USERPASS_PLAINTEXT) {
     if (c.token.empty()) return fail("the remote asks for credentials and no token was given");
-    if (s->url.scheme == "http" && !is_loopback(s->url.host)) {
-      return fail("refusing to send the token over plain http to " + s->url.host + "; use an https URL");
+    if (asking.scheme == "http" && !is_loopback_host(asking.host)) {
+      return fail("refusing to send the token over plain http to " + asking.host + "; use an https URL");
     }
     // A second request means the first answer was refused; asking again would loop forever.
     if (++s->http_tries > 1) return fail("the remote rejected the token (HTTP 401)");
@@ -151,6 +165,11 @@ int update_reference_cb(const char* refname, const char* status, void* payload) 
   return 0;
 }
 
+// Off-site redirects are never followed: after one, libgit2 still passes the remote's own URL
+// to credentials_cb, which could not tell that the token would go to another server. Set on
+// every operation, so that http.followRedirects in the repository's config has no say.
+constexpr git_remote_redirect_t kNoRedirects = GIT_REMOTE_REDIRECT_NONE;
+
 git_remote_callbacks callbacks_for(Session& s) {
   git_remote_callbacks cb = GIT_REMOTE_CALLBACKS_INIT;
   cb.credentials = credentials_cb;
@@ -199,9 +218,14 @@ Status remote_error(const std::string& what, int rc, const Session& s, const std
   return internal_error(std::move(full));
 }
 
+// url.<base>.insteadOf / pushInsteadOf in the repository's config (which the agent's
+// commands may have written) are not applied: the bot talks to exactly `url`.
 Result<Remote> anonymous_remote(git_repository* repo, const std::string& url) {
   git_remote* raw = nullptr;
-  if (git_remote_create_anonymous(&raw, repo, url.c_str()) != 0) {
+  git_remote_create_options opts = GIT_REMOTE_CREATE_OPTIONS_INIT;
+  opts.repository = repo;
+  opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+  if (git_remote_create_with_opts(&raw, url.c_str(), &opts) != 0) {
     return invalid_argument("\"" + git_safe_url(url) + "\" is not a usable git remote URL");
   }
   return Remote(raw);
@@ -211,8 +235,10 @@ Result<Remote> anonymous_remote(git_repository* repo, const std::string& url) {
 Result<std::map<std::string, std::string>> list_branches(git_remote* remote, Session& s,
                                                          const std::string& url,
                                                          const std::vector<std::string>& branches) {
-  git_remote_callbacks cb = callbacks_for(s);
-  if (int rc = git_remote_connect(remote, GIT_DIRECTION_FETCH, &cb, nullptr, nullptr); rc != 0) {
+  git_remote_connect_options opts = GIT_REMOTE_CONNECT_OPTIONS_INIT;
+  opts.callbacks = callbacks_for(s);
+  opts.follow_redirects = kNoRedirects;
+  if (int rc = git_remote_connect_ext(remote, GIT_DIRECTION_FETCH, &opts); rc != 0) {
     return remote_error("connect to", rc, s, url);
   }
   const git_remote_head** heads = nullptr;
@@ -231,6 +257,23 @@ Result<std::map<std::string, std::string>> list_branches(git_remote* remote, Ses
 
 }  // namespace
 
+bool is_loopback_host(const std::string& h) {
+  std::string host = h;
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (host == "localhost" || host == "::1") return true;
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (size_t i = 0; i < host.size(); ++i) {
+    if (host[i] == '.') {
+      if (i + 1 == host.size() || host[i + 1] == '.') return false;
+      ++dots;
+    } else if (!std::isdigit(static_cast<unsigned char>(host[i]))) {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
 std::string git_safe_url(const std::string& url) {
   size_t sep = url.find("://");
   if (sep == std::string::npos) return url;
@@ -241,6 +284,7 @@ std::string git_safe_url(const std::string& url) {
   return url.substr(0, host_start) + url.substr(at + 1);
 }
 
+// remote.<name>.url as written: git_remote_lookup would rewrite it with url.*.insteadOf.
 Result<std::string> git_remote_url(const fs::path& repo_dir, const std::string& name) {
   AGENT_ASSIGN_OR_RETURN(git::Repo repo, git::open(repo_dir));
   git_remote* raw = nullptr;
@@ -248,8 +292,14 @@ Result<std::string> git_remote_url(const fs::path& repo_dir, const std::string& 
     return not_found("the repository has no remote named \"" + name + "\"");
   }
   Remote remote(raw);
-  const char* url = git_remote_url(raw);
-  if (url == nullptr || *url == '\0') return not_found("remote \"" + name + "\" has no URL");
+  git_config* config = nullptr;
+  if (git_repository_config_snapshot(&config, repo.get()) != 0) return git::error("read the repository's config");
+  std::unique_ptr<git_config, git::Deleter<git_config, git_config_free>> holder(config);
+  const char* url = nullptr;
+  std::string key = "remote." + name + ".url";
+  if (git_config_get_string(&url, config, key.c_str()) != 0 || url == nullptr || *url == '\0') {
+    return not_found("remote \"" + name + "\" has no URL");
+  }
   return std::string(url);
 }
 
@@ -287,6 +337,7 @@ Result<std::map<std::string, std::string>> git_fetch_branches(const fs::path& re
   opts.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
   opts.prune = GIT_FETCH_NO_PRUNE;
   opts.update_fetchhead = 0;
+  opts.follow_redirects = kNoRedirects;
   if (int rc = git_remote_fetch(remote.get(), &refspecs, &opts, "agent: fetch"); rc != 0) {
     return remote_error("fetch from", rc, s, url);
   }
@@ -321,6 +372,7 @@ Status git_push_with_lease(const fs::path& repo_dir, const std::string& url, con
   git_strarray refspecs{specs, 1};
   git_push_options opts = GIT_PUSH_OPTIONS_INIT;
   opts.callbacks = callbacks_for(s);
+  opts.follow_redirects = kNoRedirects;
   if (int rc = git_remote_push(remote.get(), &refspecs, &opts); rc != 0) {
     return remote_error("push to", rc, s, url);
   }

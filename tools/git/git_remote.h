@@ -5,6 +5,9 @@
 // checks stay on: libgit2 verifies the chain against the system store), plain HTTP only on
 // loopback hosts (a token is never sent in clear across a network), and SSH (keys from the
 // running ssh-agent; the host key must be listed in the given known_hosts file).
+// Credentials go only to the server of the URL given: url.*.insteadOf / pushInsteadOf in the
+// repository's config are not applied, off-site redirects are not followed, and the
+// credentials callback checks the scheme, host and port it is asked for.
 // Credentials never appear in returned errors; URLs in errors are printed without userinfo.
 // Thread-safety: reentrant (one remote connection per call).
 #pragma once
@@ -25,9 +28,14 @@ struct GitCredentials {
   std::filesystem::path known_hosts;       // SSH: the accepted host keys; empty = refuse all
 };
 
-// The URL the named remote of the repository containing `repo` fetches from.
-// NotFound when there is no such remote.
+// The URL of the named remote of the repository containing `repo` (remote.<name>.url as
+// written, without url.*.insteadOf rewriting). NotFound when there is no such remote.
 Result<std::string> git_remote_url(const std::filesystem::path& repo, const std::string& remote);
+
+// True for the names of this machine's loopback interface: localhost, ::1 and 127.x.y.z
+// (numeric only: "127.example.com" is a DNS name like any other). Plain-http credentials go
+// only there.
+bool is_loopback_host(const std::string& host);
 
 // `url` with any "user:password@" removed: safe to print.
 std::string git_safe_url(const std::string& url);

@@ -192,5 +192,60 @@ TEST_F(GitSmartHttpTest, TokenInTheUrlNeverShowsInErrors) {
   EXPECT_EQ(tips.status().message().find("ghs_wrong_token_in_url_123"), std::string::npos) << tips.status().message();
 }
 
+// The repository's config is not the bot's to trust (the agent's commands can write it):
+// url.*.insteadOf and pushInsteadOf must not send the fetch, the push or the token elsewhere.
+TEST_F(GitSmartHttpTest, InsteadOfInTheRepositoryConfigIsIgnored) {
+  ASSERT_EQ(sh("git init -q --bare -b main " + (root_ / "evil" / "remote.git").string()), 0);
+  auto evil = testing::GitHttpServer::start(root_ / "evil", "", "");
+  ASSERT_NE(evil, nullptr);
+  std::string evil_url = evil->url("remote.git");
+  ASSERT_EQ(sh(git("remote add origin " + http_url_) + " && " + git("config url." + evil_url + ".pushInsteadOf " + http_url_) +
+               " && " + git("config --add url." + evil_url + ".insteadOf " + http_url_)), 0);
+  EXPECT_EQ(*git_remote_url(repo_, "origin"), http_url_) << "the URL as written, not rewritten";
+
+  auto tips = git_fetch_branches(repo_, http_url_, "origin", {"main"}, good_);
+  ASSERT_TRUE(tips.ok()) << tips.status().to_string();
+  std::string id = commit_on("agent/issue-5", "b.txt");
+  Status pushed = git_push_with_lease(repo_, http_url_, "agent/issue-5", "agent/issue-5", std::nullopt, good_);
+  ASSERT_TRUE(pushed.ok()) << pushed.to_string();
+  EXPECT_EQ(remote_tip("agent/issue-5"), id) << "pushed to the real remote";
+  EXPECT_TRUE(evil->requests().empty()) << "nothing, the token included, went to the other server";
+
+  // The same for local remotes: the push lands in the bare repository named.
+  ASSERT_EQ(sh(git("config url." + (root_ / "evil" / "remote.git").string() + ".pushInsteadOf " + url_)), 0);
+  std::string next = commit_on("agent/issue-6", "c.txt");
+  ASSERT_TRUE(git_push_with_lease(repo_, url_, "agent/issue-6", "agent/issue-6", std::nullopt, none_).ok());
+  EXPECT_EQ(remote_tip("agent/issue-6"), next);
+  EXPECT_NE(sh("git -C " + (root_ / "evil" / "remote.git").string() + " rev-parse -q --verify agent/issue-6 >/dev/null"), 0);
+}
+
+// A server that redirects to another host does not get the token: the redirect is refused.
+TEST_F(GitSmartHttpTest, OffSiteRedirectGetsNoToken) {
+  auto other = testing::GitHttpServer::start(root_ / "srv", "x-access-token", kToken);
+  ASSERT_NE(other, nullptr);
+  std::string other_url = other->url("remote.git");
+  other_url.replace(other_url.find("127.0.0.1"), 9, "localhost");  // another host name
+  auto redirector = testing::FakeHttpServer::start([&](const testing::FakeRequest& r) {
+    auto resp = testing::FakeResponse::text(302, "text/plain", "moved");
+    resp.headers.push_back({"Location", other_url + r.target.substr(r.target.find("/info/refs"))});
+    return resp;
+  });
+  ASSERT_NE(redirector, nullptr);
+  std::string url = redirector->url() + "/remote.git";
+  commit_on("agent/issue-8", "b.txt");
+  Status s = git_push_with_lease(repo_, url, "agent/issue-8", "agent/issue-8", std::nullopt, good_);
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(s.message().find(kToken), std::string::npos) << s.message();
+  EXPECT_EQ(remote_tip("agent/issue-8"), "");
+  EXPECT_TRUE(other->requests().empty()) << "the redirect was not followed";
+}
+
+TEST(GitLoopbackTest, OnlyThisMachinesNames) {
+  for (const char* h : {"localhost", "LOCALHOST", "::1", "127.0.0.1", "127.1.2.3"}) EXPECT_TRUE(is_loopback_host(h)) << h;
+  for (const char* h : {"127.evil.example", "127.0.0.1.nip.io", "127..0.1", "10.0.0.1", "example.com", "::2", ""}) {
+    EXPECT_FALSE(is_loopback_host(h)) << h;
+  }
+}
+
 }  // namespace
 }  // namespace agent
