@@ -1,6 +1,7 @@
 #include "tasks/pr/forge.h"
 
 #include "tasks/pr/forge_impl.h"
+#include "tools/git/git_remote.h"
 
 namespace agent::pr {
 
@@ -20,6 +21,13 @@ Result<std::string> answer_string(const Json& obj, const char* key, const std::s
 
 Result<std::unique_ptr<Forge>> make_forge(const ForgeConfig& config, std::shared_ptr<api::HttpTransport> transport) {
   AGENT_ASSIGN_OR_RETURN(api::Url base, api::parse_url(config.api_url, "--api-url"));
+  // The token goes in every request's headers: in clear only to this machine (tests, a
+  // local tunnel), as for git remotes.
+  if (!base.tls() && !is_loopback_host(base.host)) {
+    return invalid_argument("--api-url " + base.to_string() + ": refusing to send the token over plain http to " +
+                            base.host + "; use an https URL (plain http is allowed only to localhost, 127.0.0.1 "
+                            "or ::1)");
+  }
   size_t slash = config.slug.find('/');
   if (slash == std::string::npos || slash == 0 || config.slug.back() == '/' ||
       config.slug.find_first_of(" ?#") != std::string::npos ||

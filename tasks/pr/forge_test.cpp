@@ -141,6 +141,22 @@ TEST(ForgeConfigTest, BadConfigurationNamesTheFlag) {
   EXPECT_TRUE(make_forge(config("gitlab", "https://gitlab.com/api/v4", "group/sub/name", "t"), t).ok());
 }
 
+TEST(ForgeConfigTest, PlainHttpOnlyToLoopback) {
+  auto t = std::make_shared<api::HttpClient>(api::HttpClientOptions{});
+  for (const char* url : {"http://api.example.com", "http://10.0.0.5:3000/api/v1", "http://127.evil.example/api/v4"}) {
+    auto f = make_forge(config("gitea", url, "o/r", "secret_token_value"), t);
+    ASSERT_FALSE(f.ok()) << url;
+    EXPECT_EQ(f.status().code(), StatusCode::kInvalidArgument) << url;
+    EXPECT_NE(f.status().message().find("refusing to send the token over plain http"), std::string::npos)
+        << f.status().message();
+    EXPECT_EQ(f.status().message().find("secret_token_value"), std::string::npos);
+  }
+  for (const char* url : {"http://127.0.0.1:8080", "http://localhost/api/v1", "http://[::1]:3000/api/v4",
+                          "https://git.example.com/api/v1"}) {
+    EXPECT_TRUE(make_forge(config("gitea", url, "o/r", "t"), t).ok()) << url;
+  }
+}
+
 TEST(ForgeAnswersTest, MalformedAnswersAreErrorsNamingTheField) {
   auto server = testing::FakeHttpServer::start([](const testing::FakeRequest& r) {
     if (r.method == "GET") return testing::FakeResponse::text(200, "application/json", "{\"name\": \"hello\"}");
