@@ -114,6 +114,14 @@ Result<EventDecision> decide_issue(const Json& p, const Json& issue, const Trigg
     AGENT_ASSIGN_OR_RETURN(std::string type, get_string(*sender, "sender", "type", true));
     if (upper(name) != upper(rules.label)) return nothing("the label \"" + name + "\" is not \"" + rules.label + "\"");
     if (is_bot(login, type, rules)) return nothing("the label was added by a bot (" + login + ")");
+    // Labelling someone else's issue needs triage rights, but an issue opened from a template
+    // with `labels:` arrives labelled by its author, whoever that is: then the author must be
+    // trusted, as for "opened".
+    if (upper(login) == upper(author.login) && !allowed(author.association, rules)) {
+      return nothing("the label came with the issue from its author @" + login +
+                     ", who is not allowed to start the bot (author_association " +
+                     association_name(author.association) + ")");
+    }
     req.requested_by = login;
     EventDecision d;
     d.reason = "@" + login + " labelled issue #" + std::to_string(req.number) + " \"" + name + "\"";

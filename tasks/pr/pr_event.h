@@ -7,7 +7,9 @@
 //    trigger phrase as a word, written by an allowed author_association (OWNER, MEMBER,
 //    COLLABORATOR by default);
 //  - issues "opened" whose title or body contains the trigger phrase, by an allowed author;
-//  - issues "labeled" with the trigger label (labelling already needs triage rights).
+//  - issues "labeled" with the trigger label: labelling someone else's issue needs triage
+//    rights, but a label the issue's author added (an issue template's `labels:`) counts
+//    only when the author is allowed.
 // Never by a bot: user.type "Bot", a login ending in "[bot]", the bot's own login, or a
 // comment carrying the bot's marker (its own comments, whatever account posts them). Anyone
 // else could otherwise spend the budget and run code next to a write token.

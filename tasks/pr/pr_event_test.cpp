@@ -131,6 +131,31 @@ TEST(PrEventTest, IssuesOpenedAndLabeled) {
   EXPECT_FALSE(decide_event(labeled, "issues", by_bug)->run);
 }
 
+// An issue template with `labels: [agent]` makes the issue arrive labelled by its author: an
+// outsider must not start the bot that way, while a maintainer labelling their issue does.
+TEST(PrEventTest, LabelFromTheIssuesOwnAuthorNeedsATrustedAuthor) {
+  Json p = fixture("issues.labeled.json");
+  p["label"]["name"] = "agent";
+  p["issue"]["user"]["login"] = "outsider";
+  p["issue"]["author_association"] = "NONE";
+  p["sender"]["login"] = "Outsider";  // logins compare without case
+  auto templ = decide_event(p, "issues", TriggerRules{});
+  ASSERT_TRUE(templ.ok()) << templ.status().to_string();
+  EXPECT_FALSE(templ->run);
+  EXPECT_NE(templ->reason.find("from its author @Outsider, who is not allowed"), std::string::npos) << templ->reason;
+  EXPECT_NE(templ->reason.find("author_association NONE"), std::string::npos) << templ->reason;
+
+  p["sender"]["login"] = "maintainer";
+  auto triaged = decide_event(p, "issues", TriggerRules{});
+  ASSERT_TRUE(triaged.ok());
+  ASSERT_TRUE(triaged->run) << triaged->reason;
+  EXPECT_EQ(triaged->run->requested_by, "maintainer");
+
+  p["sender"]["login"] = "outsider";
+  p["issue"]["author_association"] = "MEMBER";
+  EXPECT_TRUE(decide_event(p, "issues", TriggerRules{})->run) << "a trusted author's own label counts";
+}
+
 TEST(PrEventTest, OtherEventsAskForNothing) {
   Json push = {{"ref", "refs/heads/main"}, {"repository", {{"full_name", "o/r"}}}};
   auto d = decide_event(push, "push", TriggerRules{});
