@@ -133,6 +133,8 @@ int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const Dr
   ctx.run_dir = state.settings.out_dir;
   ctx.command_env = build_command_env(current_environment());
   ctx.git.run_branch = state.settings.branch;
+  if (!opts.git_author_email.empty()) ctx.git.author_email = opts.git_author_email;
+  if (!opts.git_author_name.empty()) ctx.git.author_name = opts.git_author_name;
 
   JsonEventPrinter json_printer(stdout);
   TerminalView terminal(stderr);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "agent/journal.h"
 #include "agent/planner.h"
@@ -18,6 +19,8 @@ struct DriveOptions {
   bool quiet = false;  // no terminal view, no final answer on stdout (batch runners)
   // Stop the run when this fires. Unset: SIGINT/SIGTERM stop it (handlers installed here).
   const CancelToken* cancel = nullptr;
+  // Author of the model's git_commit commits ("" = the tools' default, agent <agent@localhost>).
+  std::string git_author_name, git_author_email;
 };
 
 int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const DriveOptions& opts);

@@ -1,17 +1,23 @@
 // agent pr: the headless PR bot. Reads the issue from a GitHub Actions event payload (or from
 // flags), decides whether anyone allowed asked for a run, and hands the job to pr_runner.
-// Everything that can be checked without touching the repository or the forge is checked
-// first, so that bad input changes nothing.
+// The flags and the event are checked first, so that bad input changes nothing; once a run
+// was asked for, a configuration that stops it (config files, policy, prices, model) is also
+// said in a comment on the issue. Model and budgets resolve as for `agent solve`.
 #include <cstdio>
 #include <cstdlib>
 
 #include "common/fs.h"
 #include "common/logging.h"
 #include "inference/api/http_client.h"
+#include "inference/engine_backend/engine_backend.h"
 #include "tasks/backend_factory.h"
 #include "tasks/commands.h"
+#include "tasks/config/api_setup.h"
+#include "tasks/config/run_config.h"
 #include "tasks/pr/pr_flags.h"
 #include "tasks/pr/pr_runner.h"
+#include "tasks/pr/pr_text.h"
+#include "tasks/run_protection.h"
 #include "tools/git/git_snapshot.h"
 
 namespace agent::cli {
@@ -63,7 +69,18 @@ api::HttpClientOptions http_options() {
   return o;
 }
 
-int run_pr(const pr::PrFlags& given) {
+// Says on the issue why a run that was asked for could not start (CI logs go unread), then
+// fails as a usage error. The comment failing is only reported.
+int cannot_start(pr::Forge& forge, int64_t issue, const std::string& msg) {
+  auto posted = forge.comment_on_issue(issue, redact(pr::comment_could_not_start(msg)));
+  if (!posted.ok()) {
+    std::fprintf(stderr, "agent pr: could not comment on issue #%lld: %s\n", static_cast<long long>(issue),
+                 redact(posted.status().message()).c_str());
+  }
+  return usage_error(msg);
+}
+
+int run_pr(const pr::PrFlags& given, const CLI::App& app) {
   pr::PrFlags f = given;
   if (Status s = pr::check_flags(f); !s.ok()) return usage_error(s.message());
   std::error_code ec;
@@ -82,13 +99,6 @@ int run_pr(const pr::PrFlags& given) {
   if (!*request) return kExitOk;  // the event asks for nothing: no token needed
   if (token.empty()) return usage_error("--token-env " + f.token_env + ": the variable is not set or empty");
 
-  pr::PrJob job;
-  auto settings = pr::settings_from_flags(f);
-  if (!settings.ok()) return usage_error(settings.status().message());
-  job.settings = *settings;
-  auto backend = make_backend(job.settings);
-  if (!backend.ok()) return usage_error(backend.status().message());
-
   pr::ForgeConfig fc;
   fc.kind = f.forge;
   fc.api_url = f.api_url;
@@ -100,6 +110,30 @@ int run_pr(const pr::PrFlags& given) {
   if (Status ca = git_set_ca_locations(env("SSL_CERT_FILE"), env("SSL_CERT_DIR")); !ca.ok()) {
     return usage_error("SSL_CERT_FILE/SSL_CERT_DIR: " + ca.message());
   }
+
+  // From here on a run was asked for: what stops it is said on the issue too. Model and
+  // budgets are resolved as for `agent solve`, and checked before anything is fetched.
+  const int64_t number = (*request)->number;
+  auto config = load_command_config(app, workdir->string(), process_env());
+  if (!config.ok()) return cannot_start(**forge, number, config.status().message());
+  for (const auto& w : config->warnings) std::fprintf(stderr, "agent pr: warning: %s\n", redact(w).c_str());
+  pr::apply_config(f, *config);
+  pr::PrJob job;
+  auto settings = pr::settings_from_flags(f);
+  if (!settings.ok()) return cannot_start(**forge, number, settings.status().message());
+  job.settings = *settings;
+  // The embedded engine holds the whole context in memory (as in `agent solve`).
+  if (job.settings.backend == "engine" && app.count("--context-tokens") == 0 &&
+      f.context_tokens == pr::PrFlags{}.context_tokens) {
+    job.settings.context_tokens = EngineBackendOptions{}.max_context;
+  }
+  // Policy files, `--sandbox strict` and `--network on`, on the user's checkout (the runner
+  // checks the run's worktree again).
+  job.settings.repo = workdir->string();
+  if (Status pf = preflight_protection(job.settings); !pf.ok()) return cannot_start(**forge, number, pf.message());
+  auto backend = make_backend(job.settings);
+  if (!backend.ok()) return cannot_start(**forge, number, backend.status().message());
+  if (Status c = validate_costs(job.settings, process_env()); !c.ok()) return cannot_start(**forge, number, c.message());
 
   job.repo = *workdir;
   job.remote = f.remote;
@@ -124,7 +158,7 @@ Command add_pr_command(CLI::App& app) {
   auto flags = std::make_shared<pr::PrFlags>();
   CLI::App* sub = app.add_subcommand("pr", "Solve an issue on a branch and open a pull request (CI bot)");
   pr::add_pr_flags(*sub, *flags);
-  return Command{sub, [flags] { return run_pr(*flags); }};
+  return Command{sub, [flags, sub] { return run_pr(*flags, *sub); }};
 }
 
 }  // namespace agent::cli

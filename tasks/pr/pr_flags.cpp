@@ -35,11 +35,11 @@ Result<std::string> resolve_backend(const PrFlags& f) {
     return invalid_argument("--backend must be auto, api, engine or scripted, got \"" + f.backend + "\"");
   }
   if (!f.weights.empty()) return std::string("engine");
-  const char* key = std::getenv("DEEPSEEK_API_KEY");
+  const char* key = std::getenv(f.key_env.c_str());
   if (key != nullptr && *key != '\0') return std::string("api");
-  return invalid_argument(
-      "no model is configured: set DEEPSEEK_API_KEY to use the DeepSeek API, pass --weights DIR "
-      "for the embedded engine, or --backend scripted --script FILE");
+  return invalid_argument("no model is configured: set " + f.key_env +
+                          " to use the DeepSeek API, pass --weights DIR for the embedded engine, or "
+                          "--backend scripted --script FILE");
 }
 
 void add_model_flags(CLI::App& sub, PrFlags& f) {
@@ -118,6 +118,22 @@ Status check_flags(PrFlags& f) {
     return invalid_argument("--author-name must not be empty and --author-email must be an email address");
   }
   return ok_status();
+}
+
+void apply_config(PrFlags& f, const cli::RunConfig& c) {
+  f.model = c.model;
+  f.reasoning = c.reasoning;
+  f.backend = c.backend;
+  f.api = c.api;
+  f.base_url = c.base_url;
+  f.key_env = c.key_env;
+  f.sandbox = c.sandbox;
+  f.network = c.network;
+  f.max_steps = c.max_steps;
+  f.max_cost = c.max_cost_usd;
+  f.timeout = c.timeout_s;
+  f.context_tokens = c.context_tokens;
+  f.max_output_tokens = c.max_output_tokens;
 }
 
 Result<RunSettings> settings_from_flags(const PrFlags& f) {

@@ -11,6 +11,7 @@
 
 #include "agent/run_settings.h"
 #include "common/status.h"
+#include "tasks/config/run_config.h"
 #include "tasks/pr/pr_event.h"
 
 namespace agent::pr {
@@ -33,6 +34,7 @@ struct PrFlags {
   int64_t max_steps = 100, context_tokens = 1048576, max_output_tokens = 65536;
   double max_cost = 0, timeout = 0;
   bool yes = false, json = false;
+  std::string key_env = "DEEPSEEK_API_KEY";  // from config (api.key_env), not a flag
 };
 
 void add_pr_flags(CLI::App& sub, PrFlags& f);
@@ -40,6 +42,11 @@ void add_pr_flags(CLI::App& sub, PrFlags& f);
 // Checks the flags' values and fills in defaults that depend on others (--token-env from
 // --forge, rules.allowed from --allow). InvalidArgument naming the flag.
 Status check_flags(PrFlags& f);
+
+// The model and budget flags merged with the environment and the config files, as `agent
+// solve` does (flags > AGENT_* environment > repository config, tighten-only > user config):
+// `c` is load_command_config's answer for the flags given.
+void apply_config(PrFlags& f, const cli::RunConfig& c);
 
 // The run's settings from the model and budget flags (repo, out_dir and branch are left for
 // the runner). InvalidArgument naming the flag.

@@ -9,6 +9,7 @@
 #include "tasks/new_run.h"
 #include "tasks/pr/pr_text.h"
 #include "tasks/run_folder.h"
+#include "tasks/run_protection.h"
 #include "tools/git/git_history.h"
 #include "tools/git/git_snapshot.h"
 #include "tools/git/git_worktree.h"
@@ -123,15 +124,28 @@ int PrRun::solve() {
   s.repo = worktree_.string();
   s.branch = branch_;
   s.commit = false;  // the bot commits the final tree itself, as one commit
+  // The project policy the run obeys is the worktree's, which may differ from the checkout's
+  // that agent pr checked: a broken one stops the run before it has a folder.
+  if (Status pf = cli::preflight_protection(s); !pf.ok()) {
+    comment(comment_could_not_start(pf.message()));
+    return fail(cli::kExitUsage, pf.message());
+  }
   auto out = cli::prepare_run_folder(job_.out_flag, worktree_);
   if (!out.ok()) return fail(cli::kExitUsage, out.status().message());
   s.out_dir = out->string();
   add_log_file(*out / "agent.log");
   auto run = cli::create_run(s, issue_text(issue_));
   if (!run.ok()) return fail(cli::kExitInternal, run.status().message());
-  int code = cli::drive_run(run->state, run->journal, backend_, job_.drive);
+  cli::DriveOptions drive = job_.drive;
+  drive.git_author_name = job_.identity.name;  // the model's git_commit commits as the bot
+  drive.git_author_email = job_.identity.email;
+  int code = cli::drive_run(run->state, run->journal, backend_, drive);
   auto report = read_run_report(*out);
-  if (!report.ok()) return fail(cli::kExitInternal, report.status().message());
+  if (!report.ok()) {
+    // drive_run stopped before the run's outputs existed, and said why on stderr.
+    if (code != cli::kExitOk) return code;
+    return fail(cli::kExitInternal, report.status().message());
+  }
   report_ = std::move(*report);
   return code;
 }

@@ -7,7 +7,9 @@
 //   3. make a linked worktree on a fresh local branch — at the bot branch's tip when it exists
 //      (a re-run builds on the earlier attempt), else at the base — so the user's checkout is
 //      never touched;
-//   4. run the agent there (create_run + drive_run, the model and budgets of `agent solve`);
+//   4. run the agent there (create_run + drive_run, the model and budgets of `agent solve`),
+//      once the worktree's own policy file has been checked; the model's git_commit commits
+//      as the bot's identity;
 //   5. when it finished with changes: one commit of the final tree by the bot's identity,
 //      pushed with force-with-lease (the remote branch must still be where step 2 saw it),
 //      then the pull request is opened, or the open one for the branch updated, and the issue

@@ -198,4 +198,9 @@ std::string comment_push_failed(const std::string& branch, const std::string& er
          "\n" + marker();
 }
 
+std::string comment_could_not_start(const std::string& why) {
+  return "The bot could not start on this issue: its configuration was refused, and nothing was changed.\n\n" +
+         quote(cut(why, 4000)) + "\n\nFix the configuration and ask again.\n" + marker();
+}
+
 }  // namespace agent::pr

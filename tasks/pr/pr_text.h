@@ -47,5 +47,8 @@ std::string comment_not_finished(const RunReport& run, const std::string& noun);
 std::string comment_no_changes(const RunReport& run, const std::string& noun);
 std::string comment_branch_taken(const std::string& branch, const std::string& detail);
 std::string comment_push_failed(const std::string& branch, const std::string& error, const std::string& noun);
+// The run was asked for but its configuration (flags, config files, policy, prices) stopped it
+// before the agent started. `why` is the error as the job's log shows it.
+std::string comment_could_not_start(const std::string& why);
 
 }  // namespace agent::pr

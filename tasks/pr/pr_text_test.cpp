@@ -80,6 +80,13 @@ TEST_F(PrTextTest, NoTestsAndUnfinishedRuns) {
   EXPECT_NE(comment_pull_done("pull request", 4, "u", true, "abcdef0123456789").find("commit abcdef012345)"), std::string::npos);
 }
 
+TEST(PrTextComments, CouldNotStartQuotesTheReason) {
+  std::string c = comment_could_not_start("/repo/.agent/policy.toml: line 1: expected a table\nsecond line");
+  EXPECT_EQ(c.rfind("The bot could not start on this issue", 0), 0u) << c;
+  EXPECT_NE(c.find("> /repo/.agent/policy.toml: line 1: expected a table\n> second line"), std::string::npos) << c;
+  EXPECT_NE(c.find(kBotMarker), std::string::npos);
+}
+
 TEST_F(PrTextTest, MissingOrBrokenResultIsAnError) {
   EXPECT_EQ(read_run_report(dir_.path()).status().code(), StatusCode::kDataLoss);
   ASSERT_TRUE(write_file_atomic(dir_.path() / "result.json", "{\"steps\": 1}").ok());
