@@ -76,7 +76,16 @@ TEST_F(PrFailureTest, AgentThatDoesNotFinishCommentsAndOpensNothing) {
 TEST_F(PrFailureTest, SmartHttpRemoteWithTokenAuth) {
   auto server = GitHttpServer::start(root_ / "srv", "x-access-token", kForgeToken);
   ASSERT_NE(server, nullptr);
-  ASSERT_EQ(sh("git -C " + repo_.string() + " remote set-url origin " + server->url("remote.git")), 0);
+  // A pushInsteadOf / insteadOf in the repository's config (the agent's commands could write
+  // one) must not send the push, or the token, to another server.
+  ASSERT_EQ(sh("git init -q --bare -b main " + (root_ / "evil" / "remote.git").string()), 0);
+  auto evil = GitHttpServer::start(root_ / "evil", "", "");
+  ASSERT_NE(evil, nullptr);
+  std::string url = server->url("remote.git");
+  ASSERT_EQ(sh("git -C " + repo_.string() + " remote set-url origin " + url + " && git -C " + repo_.string() +
+               " config url." + evil->url("remote.git") + ".pushInsteadOf " + url + " && git -C " + repo_.string() +
+               " config url." + evil->url("remote.git") + ".insteadOf " + url),
+            0);
   auto r = pr(good_script(), {"--event", comment_file()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_FALSE(remote_tip("agent/issue-7").empty());
@@ -85,6 +94,87 @@ TEST_F(PrFailureTest, SmartHttpRemoteWithTokenAuth) {
   for (const auto& l : server->requests()) pushed |= l == "POST /remote.git/git-receive-pack -> 200";
   EXPECT_TRUE(pushed) << "pushed over smart HTTP";
   EXPECT_EQ(server->rejected_credentials(), 0);
+  EXPECT_TRUE(evil->requests().empty()) << "the rewrite was not applied";
+}
+
+TEST_F(PrFailureTest, PlainHttpForgeOnlyOnLoopback) {
+  api_url_ = "http://forge.example.com/api/v3";
+  auto r = pr(good_script(), {"--event", comment_file()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--api-url http://forge.example.com/api/v3: refusing to send the token over plain http"),
+            std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(kForgeToken), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(last_run_));
+  expect_nothing_done();
+}
+
+// A broken policy file stops the bot before it runs anything: exit 2, the reason on stderr
+// and on the issue, no run folder. First in the checkout, then only in the branch the run
+// starts from (the remote's main moved on since the checkout was made).
+TEST_F(PrFailureTest, BrokenPolicyFileIsAConfigurationError) {
+  ASSERT_EQ(sh("mkdir -p " + (root_ / "xdg" / "agent").string() + " && printf '[[[ not toml\\n' > " +
+               (root_ / "xdg" / "agent" / "policy.toml").string()), 0);
+  auto user = pr(good_script(), {"--event", comment_file()});
+  EXPECT_EQ(user.exit_code, 2) << user.err;
+  EXPECT_NE(user.err.find("policy file " + (root_ / "xdg" / "agent" / "policy.toml").string()), std::string::npos)
+      << user.err;
+  EXPECT_FALSE(std::filesystem::exists(last_run_)) << "no run folder";
+  ASSERT_EQ(forge_->comments().size(), 1u);
+  EXPECT_EQ(forge_->comments()[0].body.rfind("The bot could not start on this issue", 0), 0u) << forge_->comments()[0].body;
+  EXPECT_NE(forge_->comments()[0].body.find("policy.toml"), std::string::npos);
+  EXPECT_EQ(forge_->comments()[0].body.find(kForgeToken), std::string::npos);
+  std::filesystem::remove(root_ / "xdg" / "agent" / "policy.toml");
+
+  std::string other = (root_ / "other").string();
+  ASSERT_EQ(sh("git clone -q file://" + bare_.string() + " " + other + " && cd " + other +
+               " && mkdir .agent && printf '[[[ not toml\\n' > .agent/policy.toml && git add -A && git -c user.name=t"
+               " -c user.email=t@t commit -qm policy && git push -q origin main"), 0);
+  auto project = pr(good_script(), {"--event", comment_file()});
+  EXPECT_EQ(project.exit_code, 2) << project.err;
+  EXPECT_NE(project.err.find(".agent/policy.toml"), std::string::npos) << project.err;
+  EXPECT_EQ(project.err.find("result.json"), std::string::npos) << project.err;
+  EXPECT_FALSE(std::filesystem::exists(last_run_)) << "no run folder";
+  ASSERT_EQ(forge_->comments().size(), 2u);
+  EXPECT_NE(forge_->comments()[1].body.find(".agent/policy.toml"), std::string::npos) << forge_->comments()[1].body;
+  expect_nothing_done();
+}
+
+TEST_F(PrFailureTest, MaxCostNeedsAPricedModel) {
+  scripted_ = false;
+  auto r = pr("", {"--event", comment_file(), "--backend", "api", "--base-url", "http://127.0.0.1:9/v1", "--model",
+                   "local-unpriced-model", "--max-cost", "1"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--max-cost: no price is known for model local-unpriced-model"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(last_run_));
+  ASSERT_EQ(forge_->comments().size(), 1u);
+  EXPECT_NE(forge_->comments()[0].body.find("no price is known"), std::string::npos);
+  expect_nothing_done();
+}
+
+// Model and budgets resolve as for `agent solve`: flags > AGENT_* environment > config files.
+TEST_F(PrFailureTest, ConfigFilesAndEnvironmentSetModelAndBudgets) {
+  std::filesystem::create_directories(config_home_ / "agent");
+  ASSERT_TRUE(write_file_atomic(config_home_ / "agent" / "config.toml", "[budget]\nmax_steps = 1\n").ok());
+  auto two_turns = [&] { return write_script({turn_write("stats.py", kFixed), turn_final("Fixed.")}); };
+  auto from_config = pr(two_turns(), {"--event", comment_file()});
+  EXPECT_EQ(from_config.exit_code, 1) << "the user config's step budget stops it: " << from_config.err;
+  EXPECT_NE(from_config.err.find("(budget)"), std::string::npos) << from_config.err;
+
+  extra_env_ = {"AGENT_MAX_STEPS=5"};
+  auto from_env = pr(two_turns(), {"--event", comment_file()});
+  EXPECT_EQ(from_env.exit_code, 0) << "the environment overrides the config: " << from_env.err;
+
+  auto from_flag = pr(two_turns(), {"--event", comment_file(), "--max-steps", "1"});
+  EXPECT_EQ(from_flag.exit_code, 1) << "a flag overrides the environment: " << from_flag.err;
+
+  // The API key is read from the variable the config names, not from DEEPSEEK_API_KEY.
+  ASSERT_TRUE(write_file_atomic(config_home_ / "agent" / "config.toml", "[api]\nkey_env = \"MY_MODEL_KEY\"\n").ok());
+  scripted_ = false;
+  extra_env_ = {"DEEPSEEK_API_KEY=sk-not-this-one", "MY_MODEL_KEY="};
+  auto key = pr("", {"--event", comment_file()});
+  EXPECT_EQ(key.exit_code, 2) << key.err;
+  EXPECT_NE(key.err.find("no model is configured: set MY_MODEL_KEY"), std::string::npos) << key.err;
+  EXPECT_NE(forge_->comments().back().body.find("MY_MODEL_KEY"), std::string::npos);
 }
 
 TEST_F(PrFailureTest, PushRefusedByTheGitServerOpensNothing) {

@@ -12,12 +12,16 @@ const char* kGitEnv =
 
 void PrFixture::SetUp() {
   runs_ = 0;
+  api_url_.clear();
+  scripted_ = true;
+  extra_env_.clear();
   auto d = TempDir::create("agent-pr-e2e-");
   ASSERT_TRUE(d.ok());
   tmp_ = std::move(*d);
   root_ = std::filesystem::canonical(tmp_.path());
   bare_ = root_ / "srv" / "remote.git";
   repo_ = root_ / "repo";
+  config_home_ = root_ / "xdg";
   std::string seed = (root_ / "seed").string();
   ASSERT_EQ(sh("git init -q --bare -b main " + bare_.string() + " && git init -q -b main " + seed + " && cd " + seed +
                " && printf 'def mean(xs):\\n    return sum(xs) / len(xs)\\n' > stats.py && git add -A && " + kGitEnv +
@@ -83,12 +87,14 @@ ProcessResult PrFixture::pr(const std::string& script, std::vector<std::string> 
                             const std::string& event_name) {
   last_run_ = root_ / ("run" + std::to_string(++runs_));
   std::vector<std::string> argv = {agent_binary().string(), "pr", "--repo", repo_.string(), "--forge", flavor_,
-                                   "--api-url", forge_->api_url(), "--slug", "octo/hello", "--token-env",
-                                   token_env_, "--backend", "scripted", "--script", script, "--out",
-                                   last_run_.string(), "--forge-retry-delay", "0.05"};
+                                   "--api-url", api_url_.empty() ? forge_->api_url() : api_url_, "--slug",
+                                   "octo/hello", "--token-env", token_env_, "--out", last_run_.string(),
+                                   "--forge-retry-delay", "0.05"};
+  if (scripted_) argv.insert(argv.end(), {"--backend", "scripted", "--script", script});
   argv.insert(argv.end(), extra.begin(), extra.end());
   ProcessOptions o;
-  o.extra_env = {token_env_ + "=" + token, "GITHUB_EVENT_NAME=" + event_name};
+  o.extra_env = {token_env_ + "=" + token, "GITHUB_EVENT_NAME=" + event_name, "XDG_CONFIG_HOME=" + config_home_.string()};
+  o.extra_env.insert(o.extra_env.end(), extra_env_.begin(), extra_env_.end());
   o.timeout = std::chrono::seconds(60);
   return run_process(argv, o);
 }

@@ -34,7 +34,7 @@ class PrFixture : public ::testing::Test {
   std::string write_script(const std::vector<Json>& turns);
 
   // agent pr --repo repo --forge F --api-url U --slug octo/hello --token-env <token_env_>
-  //          --backend scripted --script S --out run<N> <extra>
+  //          [--backend scripted --script S] --out run<N> <extra>
   ProcessResult pr(const std::string& script, std::vector<std::string> extra,
                    const std::string& token = kForgeToken, const std::string& event_name = "issue_comment");
 
@@ -54,6 +54,11 @@ class PrFixture : public ::testing::Test {
   std::string flavor_ = "github";
   std::unique_ptr<FakeForge> forge_;
   std::string token_env_ = "PR_E2E_TOKEN";  // --token-env
+  std::string api_url_;                      // --api-url ("" = the fake forge's)
+  bool scripted_ = true;                     // pass --backend scripted --script S
+  std::vector<std::string> extra_env_;       // NAME=VALUE for the agent's environment
+  // XDG_CONFIG_HOME of every run (no user config unless a test writes one there).
+  std::filesystem::path config_home_;
   int runs_ = 0;
   std::filesystem::path last_run_;
 };

@@ -158,6 +158,13 @@ TEST_F(PrTest, EventsThatAskForNothingDoNothing) {
   bot["comment"]["user"]["type"] = "Bot";
   bot["comment"]["user"]["login"] = "github-actions[bot]";
   Json own = comment_event("Opened pull request #8\n<!-- agent-pr -->\nRe-run with /agent");
+  // An outsider opens an issue from a template that carries `labels: [agent]`: the label
+  // arrives with the issue, added by its author.
+  Json templated = event("issues.labeled.json");
+  templated["label"]["name"] = "agent";
+  templated["issue"]["user"]["login"] = "outsider";
+  templated["issue"]["author_association"] = "NONE";
+  templated["sender"]["login"] = "outsider";
   std::vector<Case> cases = {
       {"no trigger phrase", comment_event("Thanks, looks good"), "issue_comment"},
       {"outside contributor", comment_event("/agent", "CONTRIBUTOR"), "issue_comment"},
@@ -167,11 +174,16 @@ TEST_F(PrTest, EventsThatAskForNothingDoNothing) {
       {"issue opened without the phrase", event("issues.opened.json"), "issues"},
       {"label that is not the trigger", event("issues.labeled.json"), "issues"},
       {"edited comment", event("issue_comment.edited.json"), "issue_comment"},
+      {"outsider's issue labelled by its template", templated, "issues"},
   };
   for (const auto& c : cases) {
     auto r = pr(script, {"--event", write_json("ev.json", c.payload)}, kForgeToken, c.event_name);
     EXPECT_EQ(r.exit_code, 0) << c.name << ": " << r.err;
     EXPECT_FALSE(std::filesystem::exists(last_run_)) << c.name << ": no run folder";
+    if (c.name == "outsider's issue labelled by its template") {
+      EXPECT_NE(r.err.find("the label came with the issue from its author @outsider, who is not allowed"), std::string::npos)
+          << r.err;
+    }
   }
   // Nothing reached the forge, nothing was pushed, nothing changed locally.
   EXPECT_TRUE(forge_->log().empty());
@@ -192,12 +204,33 @@ TEST_F(PrTest, IssueFromFlagsAndFromALabel) {
   EXPECT_TRUE(forge_->pulls()[0].draft);
   EXPECT_EQ(forge_->pulls()[0].title, "Fix #7: mean() divides by zero");
 
+  // A maintainer labels an outsider's issue: labelling someone else's issue needs triage rights.
   Json labeled = event("issues.labeled.json");
   labeled["label"]["name"] = "agent";
+  labeled["issue"]["user"]["login"] = "outsider";
+  labeled["issue"]["author_association"] = "NONE";
+  labeled["sender"]["login"] = "maintainer";
   auto l = pr(write_script({turn_write("stats.py", kFixed + std::string("# again\n")), turn_final("again")}),
               {"--event", write_json("ev.json", labeled)}, kForgeToken, "issues");
   ASSERT_EQ(l.exit_code, 0) << l.err;
+  EXPECT_NE(l.err.find("@maintainer labelled issue #7"), std::string::npos) << l.err;
   EXPECT_EQ(forge_->pulls().size(), 1u);
+}
+
+TEST_F(PrTest, TheModelsCommitsUseTheBotsIdentity) {
+  Json commit{{"tool_calls", Json::array({Json{{"name", "git_commit"}, {"arguments", {{"message", "wip"}}}}})}};
+  Json log{{"tool_calls", Json::array({Json{{"name", "git_log"}, {"arguments", Json::object()}}})}};
+  auto r = pr(write_script({turn_write("stats.py", kFixed), commit, log, turn_final("done")}),
+              {"--event", write_json("ev.json", comment_event("/agent")), "--author-name", "Issue Bot",
+               "--author-email", "issue-bot@example.com"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto journal = read_file(last_run_ / "trajectory.jsonl");
+  ASSERT_TRUE(journal.ok());
+  EXPECT_NE(journal->find("committed "), std::string::npos) << "git_commit ran";
+  EXPECT_NE(journal->find("Issue Bot"), std::string::npos) << "git_log shows the bot's identity: " << *journal;
+  EXPECT_EQ(journal->find("agent@localhost"), std::string::npos);
+  EXPECT_EQ(git(bare_.string(), "log -1 --format=%an%n%ae%n%ce agent/issue-7"),
+            "Issue Bot\nissue-bot@example.com\nissue-bot@example.com\n");
 }
 
 }  // namespace
