@@ -30,6 +30,20 @@ Result<std::string> optional_string(const Json& j, std::string_view key) {
   return it->get<std::string>();
 }
 
+// What nlohmann says about a line that is not JSON, without its own line number (the caller
+// names the file's line) and exception name: "column 17: syntax error ...".
+std::string json_error_detail(const std::string& message) {
+  std::string m = message;
+  size_t at = m.find("parse error at line 1, ");
+  if (at != std::string::npos) {
+    m = m.substr(at + 23);
+  } else if (size_t open = m.find("invalid JSON ("); open != std::string::npos) {
+    m = m.substr(open + 14);
+  }
+  if (!m.empty() && m.back() == ')') m.pop_back();
+  return m;
+}
+
 bool is_hex_commit(std::string_view s) {
   if (s.size() != 40) return false;
   for (char c : s) {
@@ -57,6 +71,29 @@ bool is_safe_instance_id(std::string_view id) {
     if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
   }
   return id.front() != '.';
+}
+
+std::string quoted_for_message(std::string_view s) {
+  std::string out = "\"";
+  size_t n = 0;
+  for (char c : s) {
+    if (++n > 200) {
+      out += "...";
+      break;
+    }
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
 }
 
 Result<std::vector<std::string>> read_test_list(const Json& obj, std::string_view key, bool required) {
@@ -91,8 +128,8 @@ Result<BenchTask> parse_task(const Json& j, const fs::path& base_dir) {
   BenchTask t;
   AGENT_ASSIGN_OR_RETURN(t.instance_id, required_string(j, "instance_id"));
   if (!is_safe_instance_id(t.instance_id)) {
-    return invalid_argument("field instance_id \"" + t.instance_id +
-                            "\" cannot name a folder (no '/', no leading '.', no control characters)");
+    return invalid_argument("field instance_id " + quoted_for_message(t.instance_id) +
+                            " cannot name a folder (no '/', no leading '.', no control characters)");
   }
   AGENT_ASSIGN_OR_RETURN(t.repo, optional_string(j, "repo"));
   AGENT_ASSIGN_OR_RETURN(t.base_commit, required_string(j, "base_commit"));
@@ -147,17 +184,24 @@ Result<TaskFile> load_tasks(const fs::path& file, OnBadLine mode) {
     start = end + 1;
     ++line_no;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    std::string where = "line " + std::to_string(line_no);
     Status bad;
-    auto j = parse_json(line, where);
+    std::string bad_id;
+    auto j = parse_json(line, "");
     if (!j.ok()) {
-      bad = invalid_argument("not valid JSON: " + j.status().message());
+      bad = invalid_argument("not valid JSON (" + json_error_detail(j.status().message()) + ")");
     } else {
       auto t = parse_task(*j, base);
+      if (j->is_object() && j->contains("instance_id") && (*j)["instance_id"].is_string()) {
+        bad_id = (*j)["instance_id"].get<std::string>();
+      }
       if (!t.ok()) {
         bad = t.status();
       } else if (!seen.insert(t->instance_id).second) {
-        bad = invalid_argument("instance_id \"" + t->instance_id + "\" appears twice");
+        bad = invalid_argument("instance_id " + quoted_for_message(t->instance_id) + " appears twice");
+      } else if (!fs::is_directory(t->repo_path, ec) && !fs::is_regular_file(t->repo_path, ec)) {
+        seen.erase(t->instance_id);
+        bad = invalid_argument("field repo_path: " + t->repo_path + " does not exist (a relative repo_path is taken "
+                               "from the tasks file's folder, " + base.string() + ")");
       } else {
         t->line = line_no;
         out.tasks.push_back(std::move(*t));
@@ -168,7 +212,7 @@ Result<TaskFile> load_tasks(const fs::path& file, OnBadLine mode) {
       return invalid_argument(file.string() + ":" + std::to_string(line_no) + ": " + bad.message() +
                               " (use --on-bad-line skip to skip bad lines)");
     }
-    out.bad_lines.push_back({line_no, bad.message()});
+    out.bad_lines.push_back({line_no, bad.message(), bad_id});
   }
   if (out.tasks.empty()) return invalid_argument("--tasks " + file.string() + ": no valid task in the file");
   return out;

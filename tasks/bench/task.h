@@ -33,7 +33,8 @@ struct BenchTask {
 
 struct BadLine {
   size_t line = 0;
-  std::string message;  // "field FAIL_TO_PASS: ..." etc.
+  std::string message;      // "field FAIL_TO_PASS: ..." etc.
+  std::string instance_id;  // when the line is a JSON object with a string instance_id; else ""
 };
 
 struct TaskFile {
@@ -51,7 +52,8 @@ Result<BenchTask> parse_task(const Json& j, const std::filesystem::path& base_di
 
 // Reads a tasks file. With kFail the first bad line is an InvalidArgument
 // "FILE:LINE: message"; with kSkip bad lines are returned in bad_lines. Duplicate instance
-// ids are bad lines. A file with no good task is an error in both modes.
+// ids and a repo_path that does not exist are bad lines. A file with no good task is an error
+// in both modes.
 Result<TaskFile> load_tasks(const std::filesystem::path& file, OnBadLine mode);
 
 // SWE-bench stores FAIL_TO_PASS/PASS_TO_PASS as JSON lists or as strings holding a JSON list.
@@ -62,5 +64,9 @@ std::string content_digest(std::string_view data);
 
 // Whether an instance id can name a folder (no '/', no "..", printable, not empty).
 bool is_safe_instance_id(std::string_view id);
+
+// `s` in double quotes for a message: quotes and backslashes escaped, control bytes (NUL
+// included, which would cut a C string) written as \xNN, and cut after 200 bytes.
+std::string quoted_for_message(std::string_view s);
 
 }  // namespace agent::bench

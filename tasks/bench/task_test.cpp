@@ -31,6 +31,8 @@ class TaskFileTest : public ::testing::Test {
     auto t = TempDir::create("task-test-");
     ASSERT_TRUE(t.ok());
     tmp_ = std::move(*t);
+    // good_task's repo_path: it must exist (its content is read only when a task runs).
+    ASSERT_TRUE(write_file_atomic(tmp_.path() / "repos/x.bundle", "# v2 git bundle\n").ok());
   }
   fs::path write(const std::string& text) {
     fs::path p = tmp_.path() / "tasks.jsonl";
@@ -76,6 +78,7 @@ TEST_F(TaskFileTest, EachBadLineIsNamedWithItsNumberAndField) {
       {"bad framework", [](Json& j) { j["test_framework"] = "junit"; }, "test_framework"},
       {"plain without {test}", [](Json& j) { j["test_framework"] = "plain"; }, "{test}"},
       {"statement type", [](Json& j) { j["problem_statement"] = Json::array(); }, "problem_statement must be a string"},
+      {"repo_path missing", [](Json& j) { j["repo_path"] = "repos/nope.bundle"; }, "field repo_path: "},
   };
   for (const auto& c : cases) {
     Json bad = good_task("bad");
@@ -110,6 +113,52 @@ TEST_F(TaskFileTest, NotJsonDuplicatesAndEmptyFiles) {
   auto missing = load_tasks(tmp_.path() / "nope.jsonl", OnBadLine::kFail);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("nope.jsonl"), std::string::npos);
+}
+
+TEST_F(TaskFileTest, MessagesNameTheLineOnceAndShowEveryByte) {
+  fs::path p = write(good_task("ok").dump() + "\n{\"instance_id\": \n");
+  auto f = load_tasks(p, OnBadLine::kFail);
+  ASSERT_FALSE(f.ok());
+  const std::string& m = f.status().message();
+  EXPECT_NE(m.find(p.string() + ":2: not valid JSON (column "), std::string::npos) << m;
+  EXPECT_EQ(m.find("line 2"), std::string::npos) << "the line is named once, as FILE:2: " << m;
+  EXPECT_EQ(m.find("line 1"), std::string::npos) << "nlohmann's own line number (of a one-line text) is dropped: " << m;
+
+  Json nul = good_task(std::string("a\0b", 3));
+  auto n = load_tasks(write(good_task("ok").dump() + "\n" + nul.dump() + "\n"), OnBadLine::kSkip);
+  ASSERT_TRUE(n.ok());
+  ASSERT_EQ(n->bad_lines.size(), 1u);
+  EXPECT_NE(n->bad_lines[0].message.find("\"a\\x00b\" cannot name a folder"), std::string::npos)
+      << n->bad_lines[0].message;
+  EXPECT_EQ(n->bad_lines[0].message.find('\0'), std::string::npos);
+  EXPECT_EQ(quoted_for_message("x\"y\\\n"), "\"x\\\"y\\\\\\x0a\"");
+}
+
+TEST_F(TaskFileTest, RepoPathIsCheckedWhenTheFileIsRead) {
+  Json abs = good_task("abs");
+  abs["repo_path"] = (tmp_.path() / "nowhere").string();
+  Json rel = good_task("rel");
+  rel["repo_path"] = "../elsewhere/x.bundle";
+  fs::path p = write(good_task("ok").dump() + "\n" + abs.dump() + "\n" + rel.dump() + "\n");
+  auto fatal = load_tasks(p, OnBadLine::kFail);
+  ASSERT_FALSE(fatal.ok());
+  EXPECT_NE(fatal.status().message().find(p.string() + ":2: field repo_path: " + (tmp_.path() / "nowhere").string() +
+                                          " does not exist"),
+            std::string::npos)
+      << fatal.status().message();
+  auto skipped = load_tasks(p, OnBadLine::kSkip);
+  ASSERT_TRUE(skipped.ok());
+  ASSERT_EQ(skipped->bad_lines.size(), 2u);
+  EXPECT_EQ(skipped->bad_lines[1].line, 3u);
+  EXPECT_NE(skipped->bad_lines[1].message.find((fs::canonical(tmp_.path()).parent_path() / "elsewhere/x.bundle").string()),
+            std::string::npos)
+      << "relative to the tasks file: " << skipped->bad_lines[1].message;
+  EXPECT_EQ(skipped->bad_lines[0].instance_id, "abs") << "kept, so that eval can skip its prediction";
+  EXPECT_EQ(skipped->bad_lines[1].instance_id, "rel");
+  // A folder (a repository) is as good as a file (a bundle).
+  Json dir = good_task("dir");
+  dir["repo_path"] = "repos";
+  EXPECT_TRUE(load_tasks(write(dir.dump() + "\n"), OnBadLine::kFail).ok());
 }
 
 TEST(TaskIds, SafeForFolders) {
