@@ -191,7 +191,45 @@ Status checkout_commit(const fs::path& objects_dir, const std::string& commit, c
   return ok_status();
 }
 
+namespace {
+
+// Whether `p` is `root` or below it (both canonical).
+bool within(const fs::path& root, const fs::path& p) {
+  auto q = p.begin();
+  for (auto r = root.begin(); r != root.end(); ++r, ++q) {
+    if (q == p.end() || *r != *q) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Status check_checkout_paths(const fs::path& workdir, const std::vector<std::string>& paths) {
+  std::error_code ec;
+  fs::path root = fs::weakly_canonical(workdir, ec);
+  if (ec) return errno_status(ec.value(), "resolve " + workdir.string());
+  for (const std::string& p : paths) {
+    auto bad = [&](const char* why) { return invalid_argument("path " + quoted_for_message(p) + " " + why); };
+    if (p.empty()) return invalid_argument("an empty file name");
+    if (p.find('\0') != std::string::npos) return bad("holds a NUL byte");
+    fs::path rel(p);
+    if (rel.is_absolute()) return bad("is absolute (a patch names files inside the checkout)");
+    fs::path norm = rel.lexically_normal();
+    if (norm.empty() || norm == ".") return bad("names the checkout itself");
+    if (*norm.begin() == "..") return bad("leads outside the checkout");
+    for (const auto& part : norm) {
+      if (part == ".git") return bad("is inside .git");
+    }
+    // The folder must stay inside the checkout once symbolic links are followed; the last
+    // component may be a link (removing or rewriting it does not follow it).
+    fs::path parent = fs::weakly_canonical(root / norm.parent_path(), ec);
+    if (ec || !within(root, parent)) return bad("is below a symbolic link that leads outside the checkout");
+  }
+  return ok_status();
+}
+
 Status restore_paths(const fs::path& workdir, const std::vector<std::string>& paths) {
+  AGENT_RETURN_IF_ERROR(check_checkout_paths(workdir, paths));
   AGENT_ASSIGN_OR_RETURN(Repo repo, open_repo(workdir));
   git_object* head = nullptr;
   if (git_revparse_single(&head, repo.get(), "HEAD^{tree}") != 0) return git_error("read HEAD");
@@ -314,16 +352,21 @@ Status git_apply_patch(const fs::path& workdir, std::string_view patch) {
 
 namespace {
 
-// "a/src/x.c" -> "src/x.c"; a C-quoted name is unquoted first; "/dev/null" -> "".
-std::string diff_name(std::string_view s) {
+// "a/src/x.c" -> "src/x.c" (without strip_prefix, as rename lines write it: kept); a C-quoted
+// name is unquoted first; "/dev/null" -> "".
+std::string diff_name(std::string_view s, bool strip_prefix = true) {
   size_t tab = s.find('\t');
   if (tab != std::string_view::npos) s = s.substr(0, tab);
   std::string name;
   if (!s.empty() && s.front() == '"') {
     for (size_t i = 1; i < s.size() && s[i] != '"'; ++i) {
-      if (s[i] == '\\' && i + 1 < s.size()) {
+      if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+          s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {  // octal: git's form for non-ASCII bytes
+        name.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
+        i += 3;
+      } else if (s[i] == '\\' && i + 1 < s.size()) {
         char e = s[++i];
-        name.push_back(e == 'n' ? '\n' : e == 't' ? '\t' : e);
+        name.push_back(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
       } else {
         name.push_back(s[i]);
       }
@@ -333,27 +376,75 @@ std::string diff_name(std::string_view s) {
     name = std::string(s);
   }
   if (name == "/dev/null") return "";
-  if (name.size() > 2 && (name[0] == 'a' || name[0] == 'b') && name[1] == '/') name.erase(0, 2);
+  if (strip_prefix && name.size() > 2 && (name[0] == 'a' || name[0] == 'b') && name[1] == '/') name.erase(0, 2);
   return name;
+}
+
+
+// The two names of a "diff --git " line (after that prefix), each possibly C-quoted. Unquoted
+// names may hold spaces: the split is where both halves name the same file, else at " b/".
+std::vector<std::string> git_header_names(std::string_view rest) {
+  auto quoted_end = [](std::string_view s) {  // one past the closing quote of s (s[0] == '"')
+    for (size_t i = 1; i < s.size(); ++i) {
+      if (s[i] == '\\') {
+        ++i;
+      } else if (s[i] == '"') {
+        return i + 1;
+      }
+    }
+    return s.size();
+  };
+  while (!rest.empty() && (rest.back() == '\r' || rest.back() == ' ')) rest.remove_suffix(1);
+  size_t split = std::string_view::npos;
+  if (!rest.empty() && rest.front() == '"') {
+    split = quoted_end(rest);
+  } else {
+    for (size_t i = rest.find(' '); i != std::string_view::npos; i = rest.find(' ', i + 1)) {
+      if (diff_name(rest.substr(0, i)) == diff_name(rest.substr(i + 1))) {
+        split = i;
+        break;
+      }
+    }
+    if (split == std::string_view::npos) split = rest.find(" b/");
+    if (split == std::string_view::npos) split = rest.find(' ');
+  }
+  if (split == std::string_view::npos || split >= rest.size()) return {diff_name(rest)};
+  std::string_view second = rest.substr(split);
+  while (!second.empty() && second.front() == ' ') second.remove_prefix(1);
+  return {diff_name(rest.substr(0, split)), diff_name(second)};
 }
 
 }  // namespace
 
 std::vector<std::string> diff_paths(std::string_view patch) {
   std::set<std::string> out;
+  long old_left = 0, new_left = 0;  // lines of the current hunk still to come
   size_t start = 0;
   while (start < patch.size()) {
     size_t end = patch.find('\n', start);
     if (end == std::string_view::npos) end = patch.size();
     std::string_view line = patch.substr(start, end - start);
     start = end + 1;
-    std::string name;
-    if (line.substr(0, 4) == "--- " || line.substr(0, 4) == "+++ ") {
-      name = diff_name(line.substr(4));
-    } else if (line.substr(0, 12) == "rename from " || line.substr(0, 10) == "rename to ") {
-      name = std::string(line.substr(line[7] == 'f' ? 12 : 10));
+    if (old_left > 0 || new_left > 0) {  // hunk content, whatever it looks like
+      char c = line.empty() ? ' ' : line[0];
+      if (c != '+' && c != '\\') --old_left;
+      if (c != '-' && c != '\\') --new_left;
+      continue;
     }
-    if (!name.empty()) out.insert(name);
+    if (hunk_counts(line, &old_left, &new_left)) continue;
+    std::vector<std::string> names;
+    if (line.substr(0, 4) == "--- " || line.substr(0, 4) == "+++ ") {
+      names.push_back(diff_name(line.substr(4)));
+    } else if (line.substr(0, 11) == "diff --git ") {
+      names = git_header_names(line.substr(11));
+    } else {
+      for (std::string_view key : {"rename from ", "rename to ", "copy from ", "copy to "}) {
+        if (line.substr(0, key.size()) == key) names.push_back(diff_name(line.substr(key.size()), false));
+      }
+    }
+    for (auto& n : names) {
+      if (!n.empty()) out.insert(std::move(n));
+    }
   }
   return {out.begin(), out.end()};
 }

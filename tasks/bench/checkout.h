@@ -48,8 +48,15 @@ Status checkout_commit(const std::filesystem::path& objects_dir, const std::stri
 
 // Puts `paths` (relative to the working tree) back to their content at HEAD; paths HEAD does
 // not have are deleted. What SWE-bench's eval script does to test files before applying
-// test_patch.
+// test_patch. Checks every path with check_checkout_paths first and touches nothing when one
+// fails.
 Status restore_paths(const std::filesystem::path& workdir, const std::vector<std::string>& paths);
+
+// InvalidArgument naming the first path that is not a plain path inside the working tree:
+// empty, absolute, leaving it after normalisation ("a/../../x"), inside .git, or below a
+// folder that resolves (through symbolic links) outside it. Patches come from models and task
+// files: nothing they name may reach files outside the checkout.
+Status check_checkout_paths(const std::filesystem::path& workdir, const std::vector<std::string>& paths);
 
 // Applies a unified diff to the working tree exactly (like `git apply`: no fuzz). Nothing is
 // changed when it fails.
@@ -59,7 +66,10 @@ Status git_apply_patch(const std::filesystem::path& workdir, std::string_view pa
 // plain `diff -u` style patch, the form libgit2's parser needs; git-style sections unchanged.
 std::string with_git_headers(std::string_view patch);
 
-// The paths a unified diff touches (old and new names), without a/ b/ prefixes, sorted.
+// The paths a unified diff touches (old and new names of "--- "/"+++ " headers, "diff --git"
+// lines, renames and copies), without a/ b/ prefixes, sorted. Hunk bodies are skipped by their
+// line counts, so a removed "-- x" or added "++ y" line is content, not a file name. Names are
+// returned as written: check them with check_checkout_paths before touching files.
 std::vector<std::string> diff_paths(std::string_view patch);
 
 }  // namespace agent::bench

@@ -154,5 +154,80 @@ TEST_F(CheckoutTest, FallbackAppliesAPatchWithStaleLineNumbersAndContext) {
       << "a failed apply leaves the files as the commit has them (grading starts from a clean checkout)";
 }
 
+
+TEST(DiffPaths, HunkBodiesAreContentNotHeaders) {
+  // A removed "-- gen.txt" line and an added "++ gen.txt" line inside a counted hunk.
+  std::string patch = "--- a/pkg/a.txt\n+++ b/pkg/a.txt\n@@ -1,3 +1,3 @@\n one\n--- gen.txt\n+++ gen.txt\n three\n"
+                      "--- a/b.txt\n+++ b/b.txt\n@@ -1 +1,2 @@\n-x\n+--- /etc/passwd\n++++ /tmp/v\n";
+  EXPECT_EQ(diff_paths(patch), (std::vector<std::string>{"b.txt", "pkg/a.txt"}));
+  // Without counts (no hunk header) a pair is a header, as before.
+  EXPECT_EQ(diff_paths("--- a/x\n+++ b/y\n"), (std::vector<std::string>{"x", "y"}));
+  // "\ No newline" lines do not count; the next file's header is read after the hunk.
+  EXPECT_EQ(diff_paths("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+b\n--- a/z\n+++ b/z\n"),
+            (std::vector<std::string>{"x", "z"}));
+}
+
+TEST(DiffPaths, GitHeadersRenamesAndQuotedNames) {
+  std::string patch =
+      "diff --git a/old name.txt b/new name.txt\nsimilarity index 90%\nrename from old name.txt\n"
+      "rename to new name.txt\n"
+      "diff --git a/empty b/empty\nnew file mode 100644\n"
+      "diff --git \"a/caf\\303\\251.txt\" \"b/caf\\303\\251.txt\"\n--- \"a/caf\\303\\251.txt\"\n"
+      "+++ \"b/caf\\303\\251.txt\"\n@@ -1 +1 @@\n-a\n+b\n"
+      "diff --git a/gone.txt b/gone.txt\ndeleted file mode 100644\n--- a/gone.txt\n+++ /dev/null\n@@ -1 +0,0 @@\n-g\n";
+  EXPECT_EQ(diff_paths(patch), (std::vector<std::string>{"caf\xc3\xa9.txt", "empty", "gone.txt", "new name.txt",
+                                                         "old name.txt"}));
+  // Rename lines carry no a/ b/ prefix: a folder named "a" stays.
+  EXPECT_EQ(diff_paths("diff --git a/a/x b/a/y\nrename from a/x\nrename to a/y\n"),
+            (std::vector<std::string>{"a/x", "a/y"}));
+}
+
+TEST_F(CheckoutTest, PathsOutsideTheCheckoutAreRefused) {
+  RepoSources sources(tmp_.path() / "cache");
+  auto objects = sources.objects_dir(src_.string());
+  ASSERT_TRUE(objects.ok());
+  fs::path w = tmp_.path() / "w";
+  ASSERT_TRUE(checkout_commit(*objects, first_, w).ok());
+  fs::path outside = tmp_.path() / "outside";
+  ASSERT_TRUE(write_file_atomic(outside / "victim", "keep me\n").ok());
+  fs::create_directory_symlink(outside, w / "link-out");
+  fs::create_directory_symlink(w / "pkg", w / "link-in");
+
+  EXPECT_TRUE(check_checkout_paths(w, {"pkg/a.txt", "new/dir/f.txt", "link-in/a.txt", "link-out", "./x/../y"}).ok());
+  for (const std::string& bad : {(outside / "victim").string(), std::string("../outside/victim"),
+                                 std::string("pkg/../../outside/victim"), std::string(".git/config"),
+                                 std::string("sub/.git/hooks/pre-commit"), std::string("link-out/victim"),
+                                 std::string("."), std::string("")}) {
+    Status s = check_checkout_paths(w, {"pkg/a.txt", bad});
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
+  }
+  // A patch that does not apply would have its files restored (new ones deleted): a name
+  // outside the checkout is refused first and nothing is touched.
+  for (const std::string& patch :
+       {"--- /dev/null\n+++ " + (outside / "victim").string() + "\n@@ -0,0 +1 @@\n+x\n@@ -7 +7 @@\n-no\n+no\n",
+        std::string("--- a/../outside/victim\n+++ b/../outside/victim\n@@ -1 +1 @@\n-nope\n+x\n"),
+        std::string("--- a/link-out/victim\n+++ b/link-out/victim\n@@ -1 +1 @@\n-nope\n+x\n")}) {
+    auto r = apply_with_fallbacks(w, patch);
+    ASSERT_FALSE(r.ok()) << patch;
+    EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(r.status().message().find("refused"), std::string::npos) << r.status().message();
+    EXPECT_EQ(slurp(outside / "victim"), "keep me\n") << patch;
+  }
+  EXPECT_FALSE(restore_paths(w, {"link-out/victim"}).ok());
+  EXPECT_EQ(slurp(outside / "victim"), "keep me\n");
+}
+
+TEST_F(CheckoutTest, AFailedApplyKeepsFilesNamedOnlyInHunkBodies) {
+  RepoSources sources(tmp_.path() / "cache");
+  auto objects = sources.objects_dir(src_.string());
+  ASSERT_TRUE(objects.ok());
+  fs::path w = tmp_.path() / "w";
+  ASSERT_TRUE(checkout_commit(*objects, first_, w).ok());
+  ASSERT_TRUE(write_file_atomic(w / "gen.txt", "made by setup_cmd\n").ok());
+  auto r = apply_with_fallbacks(w, "--- a/pkg/a.txt\n+++ b/pkg/a.txt\n@@ -1,2 +1,2 @@\n one\n--- gen.txt\n+++ gen.txt\n");
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(slurp(w / "gen.txt"), "made by setup_cmd\n") << "a removed \"-- gen.txt\" line is not a file";
+}
+
 }  // namespace
 }  // namespace agent::bench

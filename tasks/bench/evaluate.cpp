@@ -1,5 +1,6 @@
 #include "tasks/bench/evaluate.h"
 
+#include <cstdio>
 #include <set>
 
 #include "common/fs.h"
@@ -91,7 +92,7 @@ Result<TestRun> run_tests(const BenchTask& task, const fs::path& workdir, Sandbo
     run.statuses = parse_test_log(task.framework, r.output);
   }
   log += ">>>>> End Test Output\n";
-  if (run.timed_out) log += ">>>>> Tests Timed Out after " + std::to_string(opts.test_timeout.count()) + " s\n";
+  if (run.timed_out) log += ">>>>> Tests Timed Out after " + seconds_text(opts.test_timeout) + "\n";
   AGENT_RETURN_IF_ERROR(write_file_atomic(log_path, log));
   return run;
 }
@@ -139,7 +140,7 @@ bool test_with_test_patch(const BenchTask& task, const fs::path& workdir, Sandbo
   }
   if (run->timed_out) {
     out->tests_timed_out = true;
-    out->error = "tests timed out after " + std::to_string(opts.test_timeout.count()) + " s";
+    out->error = "tests timed out after " + seconds_text(opts.test_timeout);
     return false;
   }
   *report = grade_tests(task, run->statuses);
@@ -169,15 +170,31 @@ std::string shell_quote(std::string_view s) {
   return q + "'";
 }
 
+std::string seconds_text(std::chrono::milliseconds d) {
+  char buf[32];
+  if (d.count() % 1000 == 0) {
+    std::snprintf(buf, sizeof buf, "%lld s", static_cast<long long>(d.count() / 1000));
+  } else {
+    std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(d.count()) / 1000.0);
+  }
+  return buf;
+}
+
 Result<std::string> apply_with_fallbacks(const fs::path& workdir, const std::string& patch) {
+  // Checked before anything runs: restoring a path deletes files HEAD lacks, so a name outside
+  // the checkout must never reach restore_paths (or an applier).
+  std::vector<std::string> paths = diff_paths(patch);
+  if (Status s = check_checkout_paths(workdir, paths); !s.ok()) {
+    return failed_precondition("the patch is refused, nothing was changed: " + s.message());
+  }
   Status exact = git_apply_patch(workdir, patch);
   if (exact.ok()) return std::string("git apply");
   // git_apply changes nothing when it fails, but be as careful as the official harness,
   // which resets the tree between tries.
-  AGENT_RETURN_IF_ERROR(restore_paths(workdir, diff_paths(patch)));
+  AGENT_RETURN_IF_ERROR(restore_paths(workdir, paths));
   Status fuzzy = apply_fuzzy(workdir, patch);
   if (fuzzy.ok()) return std::string("fuzzy");
-  (void)restore_paths(workdir, diff_paths(patch));
+  (void)restore_paths(workdir, paths);
   return failed_precondition("the patch does not apply (" + exact.message() + "; tolerant apply: " +
                              fuzzy.message() + ")");
 }

@@ -26,8 +26,8 @@ struct EvalOptions {
   // Sandboxes for setup_cmd (network on) and the tests (network off), made per checkout.
   const GradingSandboxes* sandboxes = nullptr;
   std::vector<std::string> env;      // the complete environment of setup and test commands
-  std::chrono::seconds setup_timeout{1800};
-  std::chrono::seconds test_timeout{1800};
+  std::chrono::milliseconds setup_timeout{1800 * 1000};
+  std::chrono::milliseconds test_timeout{1800 * 1000};
   const CancelToken* cancel = nullptr;
   bool tests_before = false;   // also run the tests before the patch (with test_patch only)
   bool keep_checkout = false;  // leave the evaluation checkout in place
@@ -59,10 +59,15 @@ EvalResult evaluate_patch(const BenchTask& task, const std::string& model_patch,
 
 // Applies a patch with the official harness's fallbacks in spirit: exactly (git apply), and
 // when that fails, from a clean state again with tolerant context matching. Returns the
-// method that worked; nothing is left half-applied.
+// method that worked; nothing is left half-applied. A patch naming a path outside the
+// checkout (absolute, "..", .git, through a symbolic link) is refused before anything is
+// touched: FailedPrecondition, graded as "Patch Apply Failed".
 Result<std::string> apply_with_fallbacks(const std::filesystem::path& workdir, const std::string& patch);
 
 // Single-quotes `s` for bash.
 std::string shell_quote(std::string_view s);
+
+// "20 s", "0.5 s": a time limit for messages.
+std::string seconds_text(std::chrono::milliseconds d);
 
 }  // namespace agent::bench
