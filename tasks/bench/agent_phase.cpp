@@ -4,6 +4,7 @@
 
 #include "common/fs.h"
 #include "tasks/backend_factory.h"
+#include "tasks/cli.h"
 #include "tasks/new_run.h"
 #include "tasks/run_driver.h"
 
@@ -73,6 +74,7 @@ AgentOutcome run_agent(const BenchTask& task, RunSettings settings, const std::s
   if (out.status == "failed") {
     out.agent_error = out.stop_reason.empty() ? "the agent failed (exit code " + std::to_string(code) + ")" : out.stop_reason;
   }
+  out.backend_failed = code == cli::kExitBackend && settings.backend != "scripted";
   auto patch = read_file(run_dir / "patch.diff");
   if (patch.ok()) {
     out.patch = std::move(*patch);

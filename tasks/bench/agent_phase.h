@@ -20,6 +20,11 @@ struct AgentOutcome {
   std::string status;         // finished, budget, context_full, failed; "" = never started
   std::string stop_reason;
   std::string agent_error;    // the agent crashed or could not start (backend, script)
+  // The model backend failed (drive_run's exit 3: unreachable, overloaded, out of retries) with
+  // a backend that has infrastructure (api, engine): not the model's failure, the task is an
+  // infrastructure failure to redo. The scripted backend's failures (a script that runs out)
+  // are the test data's and count as a crash.
+  bool backend_failed = false;
   int64_t steps = 0, tool_calls = 0;
   Usage usage;
   double cost_usd = 0;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -36,8 +37,9 @@ struct Shared {
   std::mutex results_mu;
   AppendFile results;
   Progress progress;
-  std::atomic<bool> infra_failed{false};
+  std::atomic<bool> infra_failed{false};  // results.jsonl could not be written
   std::string infra_message;
+  std::atomic<size_t> backend_failures{0};  // tasks recorded as infra_failure this session
 };
 
 void grade_into(const BenchTask& task, const std::string& patch, const fs::path& objects, const fs::path& dir,
@@ -94,6 +96,12 @@ bool run_job(Shared& sh, const Job& job, TaskResult* r) {
     if (!a.infra_error.empty()) {
       r->outcome = "error";
       r->error = a.infra_error;
+    } else if (a.backend_failed) {
+      // Not graded, and not the model's result: recorded so the reports show it, and redone by
+      // --resume (the batch exits 3).
+      r->outcome = TaskResult::kInfraFailure;
+      r->error = "the model backend failed: " + a.agent_error;
+      get_logger("bench")->info("{} run {}: {}", task.instance_id, job.run, r->error);
     } else {
       EvalOptions opts = plan.eval;
       opts.tests_before = true;
@@ -114,7 +122,10 @@ void worker(Shared& sh) {
     if (i >= sh.jobs.size()) return;
     sh.progress.started();
     TaskResult r;
-    if (!run_job(sh, sh.jobs[i], &r)) return;
+    if (!run_job(sh, sh.jobs[i], &r)) {
+      sh.progress.abandoned();
+      return;
+    }
     std::lock_guard<std::mutex> lock(sh.results_mu);
     Status s = sh.results.append_line(dump_json(to_json(r)));
     if (s.ok()) s = sh.results.sync();
@@ -124,6 +135,7 @@ void worker(Shared& sh) {
       sh.cancel.cancel();
       return;
     }
+    if (r.infra_failure()) ++sh.backend_failures;
     sh.progress.finished(r);
   }
 }
@@ -173,14 +185,23 @@ int run_batch(BatchPlan& plan, CancelToken& cancel) {
     std::fprintf(stderr, "agent bench: %s\n", earlier.status().message().c_str());
     return cli::kExitBackend;
   }
-  std::set<std::pair<std::string, int>> done;
-  std::vector<const TaskResult*> earlier_done;
+  // The latest result of each (task, run) of this batch; an infrastructure failure is redone.
+  std::map<std::pair<std::string, int>, const TaskResult*> latest;
   std::set<std::string> ids;
   for (const auto& t : plan.tasks) ids.insert(t.instance_id);
   for (const auto& r : earlier->results) {
-    if (ids.count(r.instance_id) && r.run <= plan.manifest.runs && done.insert({r.instance_id, r.run}).second) {
-      earlier_done.push_back(&r);
+    if (ids.count(r.instance_id) && r.run <= plan.manifest.runs) latest[{r.instance_id, r.run}] = &r;
+  }
+  std::set<std::pair<std::string, int>> done;
+  std::vector<const TaskResult*> earlier_done;
+  size_t redo = 0;
+  for (const auto& [key, r] : latest) {
+    if (r->infra_failure()) {
+      ++redo;
+      continue;
     }
+    done.insert(key);
+    earlier_done.push_back(r);
   }
   std::vector<Job> jobs;
   for (const auto& t : plan.tasks) {
@@ -198,7 +219,11 @@ int run_batch(BatchPlan& plan, CancelToken& cancel) {
     return cli::kExitBackend;
   }
   plan.eval.cancel = &cancel;
-  if (!done.empty()) std::fprintf(stderr, "bench: resuming: %zu of %zu done\n", done.size(), done.size() + sh.jobs.size());
+  if (!done.empty() || redo > 0) {
+    std::fprintf(stderr, "bench: resuming: %zu of %zu done", done.size(), done.size() + sh.jobs.size());
+    if (redo > 0) std::fprintf(stderr, " (%zu to redo after an infrastructure failure)", redo);
+    std::fputc('\n', stderr);
+  }
   add_log_file(plan.out / "bench.log");
   std::vector<std::thread> threads;
   int n = std::max(1, std::min<int>(plan.workers, static_cast<int>(sh.jobs.size())));
@@ -213,11 +238,17 @@ int run_batch(BatchPlan& plan, CancelToken& cancel) {
     std::fprintf(stderr, "agent bench: %s\n", (sh.infra_failed ? sh.infra_message : written.message()).c_str());
     return cli::kExitBackend;
   }
-  std::fprintf(stderr, "%s; report in %s\n", sh.progress.status_line().c_str(),
-               (plan.out / "report.md").string().c_str());
+  std::fprintf(stderr, "bench: report in %s\n", (plan.out / "report.md").string().c_str());
   if (cancel.cancelled()) {
     std::fprintf(stderr, "bench: interrupted; continue with the same command and --resume\n");
     return cli::kExitInterrupted;
+  }
+  if (size_t failed = sh.backend_failures.load(); failed > 0) {
+    std::fprintf(stderr,
+                 "agent bench: %zu task run(s) stopped on a model backend failure (outcome infra_failure "
+                 "in results.jsonl); when the backend is back, run the same command with --resume\n",
+                 failed);
+    return cli::kExitBackend;
   }
   return cli::kExitOk;
 }

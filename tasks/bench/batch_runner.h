@@ -3,7 +3,8 @@
 // appended and flushed to disk per finished task; the outputs rebuilt at the end.
 //
 // Resuming: a task is recorded only when it finished, so a batch killed at any point (even
-// SIGKILL) continues with --resume; a task that was half done is redone from a clean folder.
+// SIGKILL) continues with --resume; a task that was half done, or whose model backend failed
+// (infra_failure), is redone from a clean folder.
 // Interrupted (SIGINT/SIGTERM through the cancel token): running tasks stop, nothing
 // half-done is recorded, the reports show what finished, and the exit status is 130.
 // Thread-safety: run_batch is called once, from the main thread.
@@ -45,7 +46,8 @@ struct BatchPlan {
 
 // Returns the exit status: 0 the batch ran, 2 the folder cannot hold this batch (not empty
 // without --resume, or --resume with other settings), 3 infrastructure failure (results or
-// reports cannot be written), 130 interrupted. Messages go to stderr.
+// reports cannot be written, or a task stopped on a model backend failure: recorded as
+// infra_failure, redone by --resume), 130 interrupted. Messages go to stderr.
 int run_batch(BatchPlan& plan, CancelToken& cancel);
 
 }  // namespace agent::bench

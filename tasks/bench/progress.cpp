@@ -41,6 +41,12 @@ void Progress::finished(const TaskResult& r) {
   draw(label + " " + what + " (" + human_duration(r.wall_s) + ")");
 }
 
+void Progress::abandoned() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (running_ > 0) --running_;
+  if (tty_) draw("");
+}
+
 std::string Progress::status_line() const {
   std::string eta = "-";
   if (done_here_ > 0 && done_ < total_) {
@@ -62,13 +68,20 @@ void Progress::draw(const std::string& event) {
     std::fprintf(out_, "\r\033[K%s", status.c_str());
   } else if (!event.empty()) {
     std::fprintf(out_, "  %s\n%s\n", event.c_str(), status.c_str());
+    last_printed_ = status;
   }
   std::fflush(out_);
 }
 
 void Progress::close() {
   std::lock_guard<std::mutex> lock(mu_);
-  if (tty_) std::fprintf(out_, "\r\033[K%s\n", status_line().c_str());
+  std::string status = status_line();
+  if (tty_) {
+    std::fprintf(out_, "\r\033[K%s\n", status.c_str());
+  } else if (status != last_printed_) {
+    std::fprintf(out_, "%s\n", status.c_str());
+    last_printed_ = status;
+  }
   std::fflush(out_);
 }
 

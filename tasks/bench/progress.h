@@ -1,6 +1,7 @@
 // The batch's progress display on stderr: one line per finished task and a status line with
 // done/total, resolved, running, tokens, cost and an ETA. On a terminal the status line is
 // redrawn in place; otherwise it is printed after each finished task (CI logs stay readable).
+// Infrastructure failures (infra_failure) count as done here; the batch redoes them on --resume.
 // Thread-safety: every member may be called from any worker thread.
 #pragma once
 
@@ -22,7 +23,10 @@ class Progress {
   void add_earlier(const TaskResult& r);
   void started();
   void finished(const TaskResult& r);
-  void close();  // ends the status line on a terminal
+  void abandoned();  // a started task stopped unrecorded (the batch was interrupted)
+  // Prints the final status line once: on a terminal it ends the redrawn line; otherwise it
+  // is printed unless it is the line printed last.
+  void close();
 
   std::string status_line() const;  // without locking; for tests and the final summary
 
@@ -35,6 +39,7 @@ class Progress {
   size_t done_ = 0, done_here_ = 0, resolved_ = 0, running_ = 0;
   int64_t tokens_ = 0;
   double cost_ = 0;
+  std::string last_printed_;  // the status line printed last (not on a terminal)
   std::chrono::steady_clock::time_point started_;
   mutable std::mutex mu_;
 };

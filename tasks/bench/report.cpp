@@ -68,6 +68,16 @@ RunAggregate aggregate_run(const std::vector<std::string>& instance_ids, const s
       continue;
     }
     const TaskResult& r = *it->second;
+    a.usage += r.usage;
+    a.cost_usd += r.cost_usd;
+    a.steps += r.steps;
+    a.wall_s += r.wall_s;
+    a.agent_wall_s += r.agent_wall_s;
+    a.eval_wall_s += r.eval_wall_s;
+    if (r.infra_failure()) {  // no prediction was made: neither submitted nor graded
+      a.infra_failure.push_back(id);
+      continue;
+    }
     a.submitted.push_back(id);
     if (r.outcome == "empty_patch") {
       a.empty_patch.push_back(id);
@@ -79,16 +89,10 @@ RunAggregate aggregate_run(const std::vector<std::string>& instance_ids, const s
     }
     if (!r.agent_error.empty()) a.agent_error_ids.push_back(id);
     if (r.tests_timed_out) a.tests_timed_out_ids.push_back(id);
-    a.usage += r.usage;
-    a.cost_usd += r.cost_usd;
-    a.steps += r.steps;
-    a.wall_s += r.wall_s;
-    a.agent_wall_s += r.agent_wall_s;
-    a.eval_wall_s += r.eval_wall_s;
     if (r.has_agent) a.agent_status_counts[r.agent_status.empty() ? "not started" : r.agent_status]++;
   }
   for (auto* v : {&a.total, &a.submitted, &a.completed, &a.resolved, &a.unresolved, &a.empty_patch, &a.error,
-                  &a.incomplete, &a.agent_error_ids, &a.tests_timed_out_ids}) {
+                  &a.incomplete, &a.infra_failure, &a.agent_error_ids, &a.tests_timed_out_ids}) {
     std::sort(v->begin(), v->end());
   }
   return a;
@@ -102,6 +106,8 @@ Json official_report(const RunAggregate& a) {
               {"unresolved_instances", a.unresolved.size()},
               {"empty_patch_instances", a.empty_patch.size()},
               {"error_instances", a.error.size()},
+              {"infra_failure_instances", a.infra_failure.size()},
+              {"ambiguous_failure_instances", 0},
               {"completed_ids", a.completed},
               {"incomplete_ids", a.incomplete},
               {"empty_patch_ids", a.empty_patch},
@@ -109,6 +115,7 @@ Json official_report(const RunAggregate& a) {
               {"resolved_ids", a.resolved},
               {"unresolved_ids", a.unresolved},
               {"error_ids", a.error},
+              {"infra_failure_ids", a.infra_failure},
               {"schema_version", 2}};
 }
 
@@ -197,8 +204,8 @@ std::string make_report_md(const BatchManifest& m, const std::vector<TaskResult>
   md += "Tasks: `" + m.tasks_file + "`";
   if (m.shard_count > 0) md += ", shard " + std::to_string(m.shard_index) + "/" + std::to_string(m.shard_count);
   md += "; " + std::to_string(ids.size()) + " tasks, " + std::to_string(m.runs) + " run(s), `bench " + m.kind + "`.\n\n";
-  md += "| run | resolved | rate (95% CI) | unresolved | empty patch | error | incomplete | tokens (cached) | cost | cost/resolved | time |\n";
-  md += "|---|---|---|---|---|---|---|---|---|---|---|\n";
+  md += "| run | resolved | rate (95% CI) | unresolved | empty patch | error | infra failure | incomplete | tokens (cached) | cost | cost/resolved | time |\n";
+  md += "|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   for (int k = 1; k <= m.runs; ++k) {
     RunAggregate a = aggregate_run(ids, results, k);
     Interval ci = wilson_interval(static_cast<int64_t>(a.resolved.size()), static_cast<int64_t>(a.total.size()));
@@ -206,7 +213,7 @@ std::string make_report_md(const BatchManifest& m, const std::vector<TaskResult>
     md += "| " + std::to_string(k) + " | " + std::to_string(a.resolved.size()) + "/" + std::to_string(a.total.size()) +
           " | " + pct(rate) + " (" + pct(ci.low) + "-" + pct(ci.high) + ") | " + std::to_string(a.unresolved.size()) +
           " | " + std::to_string(a.empty_patch.size()) + " | " + std::to_string(a.error.size()) + " | " +
-          std::to_string(a.incomplete.size()) + " | " +
+          std::to_string(a.infra_failure.size()) + " | " + std::to_string(a.incomplete.size()) + " | " +
           human_count(static_cast<double>(a.usage.prompt_tokens + a.usage.completion_tokens)) + " (" +
           human_count(static_cast<double>(a.usage.cached_tokens)) + ") | " + human_usd(a.cost_usd) + " | " +
           (a.resolved.empty() ? std::string("-") : human_usd(a.cost_usd / static_cast<double>(a.resolved.size()))) +
@@ -234,7 +241,7 @@ Status write_outputs(const fs::path& dir, const BatchManifest& m, const std::vec
   for (int k = 1; k <= m.runs; ++k) {
     std::string preds;
     for (const auto& r : latest) {
-      if (r.run != k) continue;
+      if (r.run != k || r.infra_failure()) continue;
       Json p{{"instance_id", r.instance_id}, {"model_name_or_path", r.model}, {"model_patch", r.model_patch}};
       preds += dump_json(p) + "\n";
     }

@@ -22,6 +22,10 @@ namespace agent::bench {
 struct RunAggregate {
   int run = 1;
   std::vector<std::string> total, submitted, completed, resolved, unresolved, empty_patch, error, incomplete;
+  // The model backend failed (not submitted; --resume redoes them). Our grader has no
+  // ambiguous outcome (a test missing from the log fails), so the official
+  // ambiguous_failure_instances is always 0.
+  std::vector<std::string> infra_failure;
   std::vector<std::string> agent_error_ids, tests_timed_out_ids;
   Usage usage;
   double cost_usd = 0;
@@ -47,8 +51,8 @@ Json make_report_json(const BatchManifest& m, const std::vector<TaskResult>& res
 std::string make_report_md(const BatchManifest& m, const std::vector<TaskResult>& results);
 std::string make_report_html(const BatchManifest& m, const std::vector<TaskResult>& results);
 
-// Writes preds.jsonl (run 1; preds.run-K.jsonl for later runs), report.json, report.md and
-// report.html into `dir`.
+// Writes preds.jsonl (run 1; preds.run-K.jsonl for later runs; infrastructure failures have
+// no prediction), report.json, report.md and report.html into `dir`.
 Status write_outputs(const std::filesystem::path& dir, const BatchManifest& m, const std::vector<TaskResult>& results);
 
 // "12.3k", "1.2M" for token counts; "$0.0123" style for costs; "1:02:03" for durations.

@@ -16,11 +16,13 @@ constexpr const char* kUnresolved = "#e8912d";
 constexpr const char* kEmpty = "#9aa0a6";
 constexpr const char* kError = "#d93025";
 constexpr const char* kIncomplete = "#dadce0";
+constexpr const char* kInfra = "#a142f4";
 
 const char* outcome_color(const std::string& outcome) {
   if (outcome == "resolved") return kResolved;
   if (outcome == "unresolved") return kUnresolved;
   if (outcome == "empty_patch") return kEmpty;
+  if (outcome == TaskResult::kInfraFailure) return kInfra;
   return kError;
 }
 
@@ -49,7 +51,7 @@ std::string section(const std::string& title, const std::string& svg, const std:
 std::string outcomes_plot(const BatchManifest& m, const std::vector<TaskResult>& results) {
   BarChart c{"plot-outcomes", "Outcomes per run", {}, {}, fmt_int};
   c.legend = {{"resolved", kResolved}, {"unresolved", kUnresolved}, {"empty patch", kEmpty},
-              {"error", kError}, {"incomplete", kIncomplete}};
+              {"error", kError}, {"infra failure", kInfra}, {"incomplete", kIncomplete}};
   for (int k = 1; k <= m.runs; ++k) {
     RunAggregate a = aggregate_run(m.instance_ids(), results, k);
     c.rows.push_back({"run " + std::to_string(k),
@@ -57,6 +59,7 @@ std::string outcomes_plot(const BatchManifest& m, const std::vector<TaskResult>&
                        {static_cast<double>(a.unresolved.size()), kUnresolved, "unresolved"},
                        {static_cast<double>(a.empty_patch.size()), kEmpty, "empty patch"},
                        {static_cast<double>(a.error.size()), kError, "error"},
+                       {static_cast<double>(a.infra_failure.size()), kInfra, "infra failure"},
                        {static_cast<double>(a.incomplete.size()), kIncomplete, "incomplete"}}});
   }
   return render_bar_chart(c);
@@ -99,7 +102,7 @@ std::string stops_plot(const BatchManifest& m, const std::vector<TaskResult>& re
 
 std::string summary_table(const BatchManifest& m, const std::vector<TaskResult>& results) {
   std::string t = "<table><tr><th>run</th><th>resolved</th><th>rate (95% CI)</th><th>unresolved</th>"
-                  "<th>empty patch</th><th>error</th><th>incomplete</th><th>tokens</th><th>cost</th>"
+                  "<th>empty patch</th><th>error</th><th>infra failure</th><th>incomplete</th><th>tokens</th><th>cost</th>"
                   "<th>cost / resolved</th><th>time</th></tr>";
   for (int k = 1; k <= m.runs; ++k) {
     RunAggregate a = aggregate_run(m.instance_ids(), results, k);
@@ -111,7 +114,8 @@ std::string summary_table(const BatchManifest& m, const std::vector<TaskResult>&
     t += "<tr><td>" + std::to_string(k) + "</td><td>" + std::to_string(a.resolved.size()) + "/" +
          std::to_string(a.total.size()) + "</td><td>" + rate + "</td><td>" + std::to_string(a.unresolved.size()) +
          "</td><td>" + std::to_string(a.empty_patch.size()) + "</td><td>" + std::to_string(a.error.size()) +
-         "</td><td>" + std::to_string(a.incomplete.size()) + "</td><td>" +
+         "</td><td>" + std::to_string(a.infra_failure.size()) + "</td><td>" + std::to_string(a.incomplete.size()) +
+         "</td><td>" +
          human_count(static_cast<double>(a.usage.prompt_tokens + a.usage.completion_tokens)) + "</td><td>" +
          human_usd(a.cost_usd) + "</td><td>" +
          (a.resolved.empty() ? std::string("-") : human_usd(a.cost_usd / static_cast<double>(a.resolved.size()))) +

@@ -128,6 +128,29 @@ TEST(Report, MarkdownAndHtml) {
   EXPECT_EQ(html.find("src="), std::string::npos) << "no external resources";
 }
 
+TEST(Report, InfraFailuresAreNeitherSubmittedNorPredicted) {
+  BatchManifest m = manifest({"a", "b", "c"});
+  std::vector<TaskResult> rs = {result("a", "resolved"), result("b", TaskResult::kInfraFailure),
+                                result("c", "unresolved")};
+  rs[1].model_patch = "";
+  Json j = make_report_json(m, rs);
+  EXPECT_EQ(j["infra_failure_instances"], 1);
+  EXPECT_EQ(j["infra_failure_ids"], Json::array({"b"}));
+  EXPECT_EQ(j["ambiguous_failure_instances"], 0);
+  EXPECT_EQ(j["submitted_instances"], 2);
+  EXPECT_EQ(j["unresolved_ids"], Json::array({"c"})) << "an infrastructure failure is not unresolved";
+  EXPECT_EQ(j["incomplete_ids"], Json::array());
+  EXPECT_EQ(j["per_run"][0]["infra_failure_instances"], 1);
+  EXPECT_DOUBLE_EQ(j["cost_usd"].get<double>(), 0.75) << "what the failed run spent still counts";
+  auto tmp = TempDir::create("report-test-");
+  ASSERT_TRUE(tmp.ok());
+  ASSERT_TRUE(write_outputs(tmp->path(), m, rs).ok());
+  auto preds = read_file(tmp->path() / "preds.jsonl");
+  ASSERT_TRUE(preds.ok());
+  EXPECT_EQ(preds->find("\"b\""), std::string::npos) << "no prediction was made: " << *preds;
+  EXPECT_NE(make_report_md(m, rs).find("| infra failure |"), std::string::npos);
+}
+
 TEST(Report, HumanFormats) {
   EXPECT_EQ(human_count(999), "999");
   EXPECT_EQ(human_count(12345), "12.3k");

@@ -62,7 +62,8 @@ Result<TaskResult> task_result_from_json(const Json& j, std::string_view where) 
   r.run = static_cast<int>(run);
   AGENT_ASSIGN_OR_RETURN(r.model, get_string_or(j, "model_name_or_path", "", where));
   AGENT_ASSIGN_OR_RETURN(r.outcome, get_string(j, "outcome", where));
-  if (r.outcome != "resolved" && r.outcome != "unresolved" && r.outcome != "empty_patch" && r.outcome != "error") {
+  if (r.outcome != "resolved" && r.outcome != "unresolved" && r.outcome != "empty_patch" && r.outcome != "error" &&
+      r.outcome != TaskResult::kInfraFailure) {
     return invalid_argument(std::string(where) + ": unknown outcome \"" + r.outcome + "\"");
   }
   AGENT_ASSIGN_OR_RETURN(r.model_patch, get_string_or(j, "model_patch", "", where));

@@ -3,7 +3,8 @@
 //
 // Outcomes follow the official report: "empty_patch" (nothing to grade), "error" (grading could
 // not finish: setup failed, the patch or test_patch did not apply, tests timed out),
-// "resolved" or "unresolved".
+// "resolved" or "unresolved"; and "infra_failure" (the model backend failed: nothing was
+// graded, --resume redoes the task).
 // Thread-safety: plain values and reentrant functions.
 #pragma once
 
@@ -22,7 +23,7 @@ struct TaskResult {
   std::string instance_id;
   int run = 1;                 // 1..K with --runs K
   std::string model;           // model_name_or_path
-  std::string outcome;         // resolved, unresolved, empty_patch, error
+  std::string outcome;         // resolved, unresolved, empty_patch, error, infra_failure
   std::string model_patch;
   bool patch_applied = false;
   std::string apply_method;
@@ -40,6 +41,8 @@ struct TaskResult {
   double agent_wall_s = 0, eval_wall_s = 0, wall_s = 0;
 
   bool resolved() const { return outcome == "resolved"; }
+  bool infra_failure() const { return outcome == kInfraFailure; }
+  static constexpr const char* kInfraFailure = "infra_failure";
 };
 
 Json to_json(const TaskResult& r);
