@@ -1,9 +1,12 @@
 // agent bench run|eval|compare|merge: SWE-style benchmark batches (product.md).
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
+#include <set>
 
 #include "common/fs.h"
 #include "common/logging.h"
@@ -35,6 +38,7 @@ struct BatchFlags {
   std::string api = "openai", sandbox = "auto", network = "off";
   int64_t max_steps = 100, context_tokens = 1048576, max_output_tokens = 65536;
   double max_cost = 0, timeout = 0;
+  std::string key_env = "DEEPSEEK_API_KEY";  // from config (api.key_env), not a flag
 };
 
 struct CompareFlags {
@@ -72,9 +76,9 @@ Result<std::string> resolve_backend(const BatchFlags& f) {
   if (f.backend == "scripted" || f.backend == "api" || f.backend == "engine") return f.backend;
   if (f.backend != "auto") return invalid_argument("--backend must be auto, api, engine or scripted, got \"" + f.backend + "\"");
   if (!f.weights.empty()) return std::string("engine");
-  const char* key = std::getenv("DEEPSEEK_API_KEY");
+  const char* key = std::getenv(f.key_env.c_str());
   if (key != nullptr && *key != '\0') return std::string("api");
-  return invalid_argument("no model is configured: set DEEPSEEK_API_KEY to use the DeepSeek API, pass --weights DIR "
+  return invalid_argument("no model is configured: set " + f.key_env + " to use the DeepSeek API, pass --weights DIR "
                           "for the embedded engine, or --backend scripted --script DIR");
 }
 
@@ -89,6 +93,7 @@ Status apply_config(const CLI::App& app, BatchFlags* f) {
   f->backend = c.backend;
   f->api = c.api;
   f->base_url = c.base_url;
+  f->key_env = c.key_env;
   f->sandbox = c.sandbox;
   f->network = c.network;
   f->max_steps = c.max_steps;
@@ -146,12 +151,24 @@ Status agent_settings(const BatchFlags& f, RunSettings* s, Json* recorded) {
   return ok_status();
 }
 
+// Seconds from a flag as milliseconds (at least 1: a positive limit never becomes none).
+std::chrono::milliseconds flag_ms(double seconds) {
+  return std::chrono::milliseconds(std::max<int64_t>(1, static_cast<int64_t>(std::llround(seconds * 1000.0))));
+}
+
+// Instance ids of a tasks file: its good lines' and, apart, those of skipped bad lines.
+struct TaskIds {
+  std::set<std::string> good, skipped;
+};
+
 // The plan shared by run and eval: tasks (sharded), folder, timeouts. Returns an exit code
-// (kExitUsage after printing) or -1.
-int common_plan(const std::string& sub, const BatchFlags& f, BatchPlan* plan) {
+// (kExitUsage after printing) or -1. `ids` (optional) gets the file's instance ids.
+int common_plan(const std::string& sub, const BatchFlags& f, BatchPlan* plan, TaskIds* ids = nullptr) {
   if (f.workers < 1) return usage(sub, "--workers must be at least 1");
   if (f.runs < 1) return usage(sub, "--runs must be at least 1");
-  if (f.test_timeout <= 0 || f.setup_timeout <= 0) return usage(sub, "--test-timeout and --setup-timeout must be positive");
+  if (!(f.test_timeout > 0) || !(f.setup_timeout > 0) || f.test_timeout > 1e9 || f.setup_timeout > 1e9) {
+    return usage(sub, "--test-timeout and --setup-timeout must be positive numbers of seconds");
+  }
   if (f.on_bad_line != "skip" && f.on_bad_line != "fail") {
     return usage(sub, "--on-bad-line must be skip or fail, got \"" + f.on_bad_line + "\"");
   }
@@ -164,6 +181,12 @@ int common_plan(const std::string& sub, const BatchFlags& f, BatchPlan* plan) {
   for (const auto& bad : file->bad_lines) {
     std::fprintf(stderr, "agent bench %s: skipping %s:%zu: %s\n", sub.c_str(), f.tasks.c_str(), bad.line,
                  bad.message.c_str());
+  }
+  if (ids != nullptr) {
+    for (const auto& t : file->tasks) ids->good.insert(t.instance_id);
+    for (const auto& bad : file->bad_lines) {
+      if (!bad.instance_id.empty() && !ids->good.count(bad.instance_id)) ids->skipped.insert(bad.instance_id);
+    }
   }
   BatchManifest& m = plan->manifest;
   m.tasks_file = file->path.string();
@@ -179,8 +202,8 @@ int common_plan(const std::string& sub, const BatchFlags& f, BatchPlan* plan) {
   plan->out = fs::absolute(f.out).lexically_normal();
   plan->workers = f.workers;
   plan->resume = f.resume;
-  plan->eval.test_timeout = std::chrono::seconds(static_cast<int64_t>(f.test_timeout));
-  plan->eval.setup_timeout = std::chrono::seconds(static_cast<int64_t>(f.setup_timeout));
+  plan->eval.test_timeout = flag_ms(f.test_timeout);
+  plan->eval.setup_timeout = flag_ms(f.setup_timeout);
   plan->eval.keep_checkout = f.keep_checkouts;
   plan->eval.env = build_command_env(current_environment(), {"PYTHONDONTWRITEBYTECODE=1"});
   plan->progress_tty = ::isatty(2) == 1;
@@ -226,14 +249,14 @@ int run_bench_eval(const BatchFlags& f) {
   BatchPlan plan;
   plan.manifest.kind = "eval";
   if (f.preds.empty()) return usage("eval", "--preds FILE is required");
-  if (int rc = common_plan("eval", f, &plan); rc >= 0) return rc;
-  auto all_tasks = load_tasks(f.tasks, OnBadLine::kSkip);
-  std::set<std::string> known;
-  if (all_tasks.ok()) {
-    for (const auto& t : all_tasks->tasks) known.insert(t.instance_id);
-  }
-  auto preds = load_predictions(f.preds, known);
+  TaskIds ids;
+  if (int rc = common_plan("eval", f, &plan, &ids); rc >= 0) return rc;
+  auto preds = load_predictions(f.preds, ids.good, ids.skipped);
   if (!preds.ok()) return usage("eval", preds.status().message());
+  for (const auto& [id, where] : preds->ignored) {
+    std::fprintf(stderr, "agent bench eval: warning: %s: the prediction for %s is not graded: its task line was skipped\n",
+                 where.c_str(), quoted_for_message(id).c_str());
+  }
   plan.preds = std::move(preds->by_id);
   plan.manifest.model = preds->model;
   plan.manifest.settings = Json{{"preds_digest", preds->digest}, {"test_timeout", f.test_timeout},
@@ -248,7 +271,18 @@ int run_bench_compare(const CompareFlags& f) {
   auto b = load_result_set(f.b);
   if (!b.ok()) return usage("compare", b.status().message());
   CompareReport r = compare_results(*a, *b, f.alpha);
-  if (r.tasks.empty()) return usage("compare", f.a + " and " + f.b + " share no task");
+  if (r.tasks.empty()) {
+    std::string why = f.a + " and " + f.b + " share no task";
+    if (!r.left_out.empty()) {
+      why = "no task has results for every run in both " + f.a + " and " + f.b + " (" +
+            std::to_string(r.left_out.size()) + " shared tasks lack some; finish the batches with --resume)";
+    }
+    return usage("compare", why);
+  }
+  if (f.json && !r.left_out.empty()) {  // the text form says so itself
+    std::fprintf(stderr, "agent bench compare: warning: %zu shared tasks left out (no result for every run on both "
+                 "sides): see left_out\n", r.left_out.size());
+  }
   std::string text = f.json ? to_json(r).dump(2) + "\n" : format_compare(r);
   std::fputs(text.c_str(), stdout);
   std::fflush(stdout);

@@ -21,7 +21,20 @@ Result<ResultSet> load_result_set(const fs::path& dir) {
 
 namespace {
 
-// Fraction of runs resolved per instance; a run without a result counts as not resolved.
+// Instances with a graded (or empty-patch) result for every run 1..runs.
+std::set<std::string> finished(const ResultSet& s) {
+  std::map<std::string, std::set<int>> runs;
+  for (const auto& r : s.results) {
+    if (!r.infra_failure() && r.run >= 1 && r.run <= s.manifest.runs) runs[r.instance_id].insert(r.run);
+  }
+  std::set<std::string> out;
+  for (const auto& [id, k] : runs) {
+    if (static_cast<int>(k.size()) == s.manifest.runs) out.insert(id);
+  }
+  return out;
+}
+
+// Fraction of runs resolved per instance (compared instances have a result for every run).
 std::map<std::string, double> fractions(const ResultSet& s) {
   std::map<std::string, double> f;
   for (const auto& id : s.manifest.instance_ids()) f[id] = 0;
@@ -58,10 +71,14 @@ CompareReport compare_results(const ResultSet& a, const ResultSet& b, double alp
   r.alpha = alpha;
   std::set<std::string> in_b;
   for (const auto& id : b.manifest.instance_ids()) in_b.insert(id);
-  std::set<std::string> in_a;
+  std::set<std::string> in_a, done_a = finished(a), done_b = finished(b);
   for (const auto& id : a.manifest.instance_ids()) {
     in_a.insert(id);
-    (in_b.count(id) ? r.tasks : r.only_in_a).push_back(id);
+    if (!in_b.count(id)) {
+      r.only_in_a.push_back(id);
+    } else {
+      (done_a.count(id) && done_b.count(id) ? r.tasks : r.left_out).push_back(id);
+    }
   }
   for (const auto& id : b.manifest.instance_ids()) {
     if (!in_a.count(id)) r.only_in_b.push_back(id);
@@ -137,6 +154,19 @@ std::string format_compare(const CompareReport& r) {
     s += "Not compared: " + std::to_string(r.only_in_a.size()) + " tasks only in A, " +
          std::to_string(r.only_in_b.size()) + " only in B\n";
   }
+  if (!r.left_out.empty()) {
+    s += "Left out: " + std::to_string(r.left_out.size()) +
+         " shared tasks without a result for every run on both sides (unfinished batch or infra_failure):";
+    size_t shown = 0;
+    for (const auto& id : r.left_out) {
+      if (++shown > 20) {
+        s += " ...";
+        break;
+      }
+      s += " " + id;
+    }
+    s += "\n";
+  }
   std::snprintf(buf, sizeof buf, "Verdict: %s (alpha %.3g)\n",
                 r.b_significantly_worse ? "B is significantly worse than A"
                 : (r.diff > 0 && r.p_value < r.alpha) ? "B is significantly better than A"
@@ -171,6 +201,7 @@ Json to_json(const CompareReport& r) {
               {"resolved_by_b_only", flip_list(r.gained)},
               {"only_in_a", r.only_in_a},
               {"only_in_b", r.only_in_b},
+              {"left_out", r.left_out},
               {"alpha", r.alpha},
               {"b_significantly_worse", r.b_significantly_worse}};
 }

@@ -1,4 +1,6 @@
-// A/B comparison of two result sets (batch folders) on the tasks they share: resolve rates
+// A/B comparison of two result sets (batch folders) on the tasks they share and both finished
+// (a result for every run, none an infrastructure failure; the others are listed as left
+// out, never counted as unresolved): resolve rates
 // with Wilson intervals, an exact paired test (McNemar; with repeated runs, the sign test on
 // each task's fraction of resolved runs), a paired bootstrap interval for the difference,
 // cost per resolved task, and the tasks whose outcome flipped.
@@ -45,6 +47,9 @@ struct Flip {
 struct CompareReport {
   CompareSide a, b;
   std::vector<std::string> tasks, only_in_a, only_in_b;
+  // In both folders but without a result for every run on one side or both (an interrupted
+  // batch, an infrastructure failure): not compared.
+  std::vector<std::string> left_out;
   std::string test;        // "exact McNemar" or "exact sign test (per-task resolve fractions)"
   int64_t a_better = 0, b_better = 0;  // discordant tasks
   double p_value = 1;

@@ -103,5 +103,33 @@ TEST(Compare, OnlySharedTasksCount) {
   EXPECT_DOUBLE_EQ(r.b.rate, 0.5);
 }
 
+TEST(Compare, TasksWithoutEveryResultAreLeftOutNotUnresolved) {
+  // B was interrupted: t2 has no result, t3 has only run 1 of 2, t4's last result is an
+  // infrastructure failure. Only t0 and t1 are compared.
+  ResultSet a = make_set("a", 5, 2, {{0, 1, 2, 3, 4}, {0, 1, 2, 3, 4}}, 0.1);
+  ResultSet b = make_set("b", 5, 2, {{0, 1, 2, 3}, {0, 1, 2, 3}}, 0.1);
+  std::vector<TaskResult> kept;
+  for (auto r : b.results) {
+    if (r.instance_id == "t2" || (r.instance_id == "t3" && r.run == 2)) continue;
+    if (r.instance_id == "t4" && r.run == 1) r.outcome = TaskResult::kInfraFailure;
+    kept.push_back(r);
+  }
+  b.results = kept;
+  CompareReport r = compare_results(a, b);
+  EXPECT_EQ(r.tasks, (std::vector<std::string>{"t0", "t1"}));
+  EXPECT_EQ(r.left_out, (std::vector<std::string>{"t2", "t3", "t4"}));
+  EXPECT_EQ(r.a_better, 0);
+  EXPECT_DOUBLE_EQ(r.b.rate, 1.0);
+  EXPECT_EQ(r.b.trials, 4);
+  EXPECT_FALSE(r.b_significantly_worse);
+  std::string text = format_compare(r);
+  EXPECT_NE(text.find("Left out: 3 shared tasks"), std::string::npos) << text;
+  EXPECT_NE(text.find(" t2 t3 t4\n"), std::string::npos) << text;
+  EXPECT_EQ(to_json(r)["left_out"], Json::array({"t2", "t3", "t4"}));
+  // Nothing comparable at all: no tasks (the command exits 2).
+  b.results.clear();
+  EXPECT_TRUE(compare_results(a, b).tasks.empty());
+}
+
 }  // namespace
 }  // namespace agent::bench
