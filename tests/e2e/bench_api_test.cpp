@@ -1,6 +1,8 @@
 // agent bench run with the API backend against a fake OpenAI-compatible provider on
 // 127.0.0.1: every task's turns are priced from the user's price table, and the cost reaches
-// results.jsonl, report.json (cost per resolved task) and report.html's cost plot.
+// results.jsonl, report.json (cost per resolved task) and report.html's cost plot; an outage
+// of the provider is an infrastructure failure (exit 3) that --resume redoes; the key comes
+// from the variable the config's api.key_env names.
 #include "tests/e2e/bench_fixture.h"
 #include "tests/support/chromium.h"
 #include "tests/support/fake_provider.h"
@@ -65,6 +67,54 @@ TEST_F(BenchApiTest, CostsComeFromThePriceTable) {
   auto plots = plot_attributes(dom.out);
   EXPECT_EQ(plots["plot-cost"]["data-bars"], "2");
   EXPECT_EQ(plots["plot-cost"]["data-rendered-bars"], "2");
+}
+
+TEST_F(BenchApiTest, AnOutageIsAnInfraFailureThatResumeRedoes) {
+  FakeTurn fix;
+  fix.content = "Adding the missing pad.";
+  fix.calls = {b64_fix()};
+  FakeTurn done;
+  done.content = "Done.";
+  auto provider = FakeProvider::start(Format::kOpenAI, {fix, done});
+  provider->inject(0, Fault::k503);  // the first request of the first session
+  provider->expect_key("sk-team-key");
+  fs::path xdg = root_ / "xdg";
+  // No retries, and the key in a variable of the team's choosing (DEEPSEEK_API_KEY empty), with
+  // --backend left to auto: the key_env variable alone selects the API.
+  ASSERT_TRUE(write_file_atomic(xdg / "agent/config.toml", "[api]\nmax_attempts = 1\nkey_env = \"BENCH_TEAM_KEY\"\n").ok());
+  env_.insert(env_.end(), {"XDG_CONFIG_HOME=" + xdg.string(), "DEEPSEEK_API_KEY=", "BENCH_TEAM_KEY=sk-team-key",
+                           "NO_PROXY=127.0.0.1", "HTTPS_PROXY=", "https_proxy=", "HTTP_PROXY=", "http_proxy="});
+  fs::path tasks = subset({"examples__b64-1"}, "outage.jsonl");
+  fs::path out = root_ / "outage";
+  std::vector<std::string> args = {"run", "--tasks", tasks.string(), "--out", out.string(), "--base-url",
+                                   provider->base_url(), "--model", "deepseek-v4-pro"};
+  auto r = bench(args);
+  ASSERT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("model backend failure"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--resume"), std::string::npos) << r.err;
+  auto lines = results(out);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["outcome"], "infra_failure") << lines[0].dump(2);
+  EXPECT_NE(lines[0]["error"].get<std::string>().find("model backend failed"), std::string::npos) << lines[0].dump(2);
+  Json rep = report(out);
+  EXPECT_EQ(rep["infra_failure_instances"], 1);
+  EXPECT_EQ(rep["infra_failure_ids"], Json::array({"examples__b64-1"}));
+  EXPECT_EQ(rep["unresolved_instances"], 0) << "an outage is not the model's failure";
+  EXPECT_EQ(rep["empty_patch_instances"], 0);
+  EXPECT_EQ(rep["ambiguous_failure_instances"], 0);
+  auto preds = read_file(out / "preds.jsonl");
+  ASSERT_TRUE(preds.ok());
+  EXPECT_EQ(*preds, "") << "no prediction was made";
+
+  args.push_back("--resume");
+  auto resumed = bench(args);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resuming: 0 of 1 done"), std::string::npos) << resumed.err;
+  Json after = report(out);
+  EXPECT_EQ(after["resolved_ids"], Json::array({"examples__b64-1"})) << after.dump(2);
+  EXPECT_EQ(after["infra_failure_instances"], 0);
+  EXPECT_EQ(results(out).size(), 2u) << "the failure stays in results.jsonl; the later result replaces it";
+  EXPECT_EQ(provider->requests().size(), 3u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // agent bench eval: the gold patches resolve every example task, and grading tells them from
 // changes that do not fix anything (a patch that only adds a file resolves none; empty
-// patches are not graded); compare --fail-if-worse on the two; bad input named.
+// patches are not graded); compare --fail-if-worse on the two, and on an unfinished batch;
+// fractional time limits; bad input named.
 #include "tests/e2e/bench_fixture.h"
 
 namespace agent::testing {
@@ -74,11 +75,13 @@ TEST_F(BenchEvalTest, BadInputIsNamed) {
   auto text = read_file(one);
   ASSERT_TRUE(text.ok());
   fs::path tasks = root_ / "tasks.jsonl";
-  ASSERT_TRUE(write_file_atomic(tasks, *text + "{\"instance_id\": \"x\", oops\n").ok());
+  // Line 2 is not JSON; line 3 is a task without base_commit, whose prediction is skipped too.
+  ASSERT_TRUE(write_file_atomic(tasks, *text + "{\"instance_id\": \"x\", oops\n{\"instance_id\": \"skipme\"}\n").ok());
   Json gold = Json::parse(*text);
   fs::path p = root_ / "preds.jsonl";
   ASSERT_TRUE(write_file_atomic(p, Json{{"instance_id", "examples__b64-1"}, {"model_name_or_path", "g"},
-                                        {"model_patch", gold["patch"]}}.dump() + "\n").ok());
+                                        {"model_patch", gold["patch"]}}.dump() + "\n" +
+                                       Json{{"instance_id", "skipme"}, {"model_patch", "x"}}.dump() + "\n").ok());
 
   auto bad_line = bench({"eval", "--tasks", tasks.string(), "--preds", p.string(), "--out", (root_ / "a").string()});
   EXPECT_EQ(bad_line.exit_code, 2);
@@ -89,7 +92,24 @@ TEST_F(BenchEvalTest, BadInputIsNamed) {
                         "--on-bad-line", "skip"});
   EXPECT_EQ(skipped.exit_code, 0) << skipped.err;
   EXPECT_NE(skipped.err.find("skipping " + tasks.string() + ":2"), std::string::npos) << skipped.err;
+  EXPECT_NE(skipped.err.find("skipping " + tasks.string() + ":3: missing field base_commit"), std::string::npos)
+      << skipped.err;
+  EXPECT_NE(skipped.err.find(p.string() + ":2: the prediction for \"skipme\" is not graded"), std::string::npos)
+      << skipped.err;
   EXPECT_EQ(report(root_ / "b")["resolved_ids"], Json::array({"examples__b64-1"}));
+
+  // A repo_path that does not exist is a bad line, found before anything runs.
+  Json lost = gold;
+  lost["repo_path"] = (root_ / "no-such.bundle").string();
+  fs::path lost_tasks = root_ / "lost.jsonl";
+  ASSERT_TRUE(write_file_atomic(lost_tasks, lost.dump() + "\n").ok());
+  auto no_repo = bench({"run", "--tasks", lost_tasks.string(), "--out", (root_ / "g").string(), "--backend",
+                        "scripted", "--script", scripts_.string()});
+  EXPECT_EQ(no_repo.exit_code, 2);
+  EXPECT_NE(no_repo.err.find(lost_tasks.string() + ":1: field repo_path: " + (root_ / "no-such.bundle").string()),
+            std::string::npos)
+      << no_repo.err;
+  EXPECT_FALSE(fs::exists(root_ / "g")) << "nothing ran";
 
   fs::path stray = root_ / "stray.jsonl";
   ASSERT_TRUE(write_file_atomic(stray, "{\"instance_id\": \"nobody\", \"model_patch\": \"\"}\n").ok());
@@ -174,6 +194,65 @@ TEST_F(BenchEvalTest, SetupHasTheNetworkTestsDoNot) {
                     "--sandbox", "off"});
   ASSERT_EQ(off.exit_code, 0) << off.err;
   EXPECT_EQ(report(root_ / "off")["resolved_instances"], 0);
+}
+
+TEST_F(BenchEvalTest, FractionalTimeoutsAndUnfinishedBatchesInComparisons) {
+  // Plain tasks on a repository made here: each passes when its file exists.
+  fs::path repo = root_ / "tinyrepo";
+  ASSERT_EQ(sh("mkdir -p " + repo.string() + " && cd " + repo.string() +
+               " && git init -q -b main && echo hi > README && git add -A && "
+               "git -c user.name=t -c user.email=t@t commit -qm init"),
+            0);
+  std::string commit = run_process({"/usr/bin/git", "-C", repo.string(), "rev-parse", "HEAD"}).out.substr(0, 40);
+  auto task = [&](const std::string& id, const std::string& cmd) {
+    return Json{{"instance_id", id}, {"base_commit", commit}, {"problem_statement", "x"},
+                {"FAIL_TO_PASS", Json::array({"FIXED"})}, {"repo_path", repo.string()},
+                {"test_cmd", cmd}, {"test_framework", "plain"}}.dump() + "\n";
+  };
+  std::string patch = "diff --git a/FIXED b/FIXED\nnew file mode 100644\n--- /dev/null\n+++ b/FIXED\n@@ -0,0 +1 @@\n+ok\n";
+  auto pred = [&](const std::string& id) { return Json{{"instance_id", id}, {"model_patch", patch}}.dump() + "\n"; };
+
+  // --test-timeout 0.5 is half a second, not zero.
+  fs::path slow = root_ / "slow.jsonl", slow_preds = root_ / "slow-preds.jsonl";
+  ASSERT_TRUE(write_file_atomic(slow, task("slow-1", "sleep 30; test -f {test}")).ok());
+  ASSERT_TRUE(write_file_atomic(slow_preds, pred("slow-1")).ok());
+  auto started = std::chrono::steady_clock::now();
+  auto t = bench({"eval", "--tasks", slow.string(), "--preds", slow_preds.string(), "--out", (root_ / "slow").string(),
+                  "--test-timeout", "0.5"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(20));
+  auto slow_results = results(root_ / "slow");
+  ASSERT_EQ(slow_results.size(), 1u);
+  EXPECT_TRUE(slow_results[0]["tests_timed_out"].get<bool>()) << slow_results[0].dump(2);
+  EXPECT_NE(slow_results[0]["error"].get<std::string>().find("timed out after 0.5 s"), std::string::npos)
+      << slow_results[0].dump(2);
+
+  // B lost its last result (an interrupted batch): compared on the task both finished, the
+  // other is left out (not counted as unresolved).
+  fs::path tasks = root_ / "two.jsonl", preds = root_ / "two-preds.jsonl";
+  ASSERT_TRUE(write_file_atomic(tasks, task("one-1", "test -f {test}") + task("two-1", "test -f {test}")).ok());
+  ASSERT_TRUE(write_file_atomic(preds, pred("one-1") + pred("two-1")).ok());
+  fs::path a = root_ / "A", b = root_ / "B";
+  auto e = bench({"eval", "--tasks", tasks.string(), "--preds", preds.string(), "--out", a.string()});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  ASSERT_EQ(report(a)["resolved_instances"], 2);
+  ASSERT_EQ(sh("cp -r " + a.string() + " " + b.string() + " && sed -i '$d' " + (b / "results.jsonl").string()), 0);
+  ASSERT_EQ(results(b).size(), 1u);
+  auto c = bench({"compare", a.string(), b.string(), "--fail-if-worse"});
+  EXPECT_EQ(c.exit_code, 0) << c.out << c.err;
+  EXPECT_NE(c.out.find("Tasks compared: 1"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("Left out: 1 shared tasks"), std::string::npos) << c.out;
+  std::string missing = results(a)[1]["instance_id"].get<std::string>();
+  EXPECT_NE(c.out.find(" " + missing + "\n"), std::string::npos) << c.out;
+  auto j = bench({"compare", a.string(), b.string(), "--json"});
+  ASSERT_EQ(j.exit_code, 0) << j.err;
+  EXPECT_EQ(Json::parse(j.out)["left_out"], Json::array({missing}));
+  EXPECT_NE(j.err.find("1 shared tasks left out"), std::string::npos) << j.err;
+  // Nothing comparable: a usage error, not a verdict.
+  ASSERT_TRUE(write_file_atomic(b / "results.jsonl", "").ok());
+  auto none = bench({"compare", a.string(), b.string(), "--fail-if-worse"});
+  EXPECT_EQ(none.exit_code, 2) << none.out;
+  EXPECT_NE(none.err.find("no task has results for every run in both"), std::string::npos) << none.err;
 }
 
 TEST_F(BenchEvalTest, ExampleBundlesAreReproducible) {
