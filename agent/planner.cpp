@@ -11,6 +11,8 @@ namespace agent {
 
 namespace {
 
+constexpr const char* kCutAtOutputLimit = "the model's answer was cut at the output token limit";
+
 // Below this many tokens left for the answer, the history no longer fits: context_full.
 constexpr int64_t kMinOutputTokens = 4096;
 // The same failing call this many times in a row stops the run as stuck.
@@ -22,6 +24,14 @@ RunOutcome outcome(RunStatus s, std::string reason) {
   RunOutcome o;
   o.status = s;
   o.stop_reason = std::move(reason);
+  return o;
+}
+
+// The journal could not be written: the run cannot go on or be resumed reliably. Reported as
+// an internal error (exit 4), whatever the file system said.
+RunOutcome journal_failure(const Status& s) {
+  RunOutcome o = outcome(RunStatus::kFailed, "could not write the journal: " + s.message());
+  o.error = internal_error(o.stop_reason);
   return o;
 }
 
@@ -152,32 +162,27 @@ Status Planner::record_result(const ToolCall& call, std::string content, bool is
 }
 
 std::optional<RunOutcome> Planner::run_call(const ToolCall& call, const CancelToken& cancel) {
-  auto fail_journal = [](const Status& s) {
-    RunOutcome o = outcome(RunStatus::kFailed, "could not write the journal: " + s.message());
-    o.error = s;
-    return o;
-  };
   Tool* tool = tools_.find(call.name);
   if (tool == nullptr) {
     std::string names;
     for (const auto& n : tools_.names()) names += (names.empty() ? "" : ", ") + n;
     Status s = record_result(call, "unknown tool \"" + call.name + "\"; the tools are: " + names, true,
                              Json{{"rejected", "unknown_tool"}});
-    if (!s.ok()) return fail_journal(s);
+    if (!s.ok()) return journal_failure(s);
     return std::nullopt;
   }
   auto args = tools_.parse_arguments(*tool, call.arguments);
   if (!args.ok()) {
     Status s = record_result(call, "invalid call to " + call.name + ": " + args.status().message(),
                              true, Json{{"rejected", "bad_arguments"}});
-    if (!s.ok()) return fail_journal(s);
+    if (!s.ok()) return journal_failure(s);
     return std::nullopt;
   }
   if (hooks_.approve) {
     ApprovalDecision d = hooks_.approve(call, *args);
     if (!d.allowed) {
       Status s = record_result(call, "not allowed: " + d.reason, true, Json{{"rejected", "policy"}});
-      if (!s.ok()) return fail_journal(s);
+      if (!s.ok()) return journal_failure(s);
       return std::nullopt;
     }
   }
@@ -185,7 +190,7 @@ std::optional<RunOutcome> Planner::run_call(const ToolCall& call, const CancelTo
                                                        {"call_id", call.id},
                                                        {"name", call.name},
                                                        {"arguments", call.arguments}}));
-  if (!s.ok()) return fail_journal(s);
+  if (!s.ok()) return journal_failure(s);
   st_.started_calls.insert(call.id);
   log()->debug("turn {} call {}: {}", turn_, call.id, call.name);
 
@@ -214,7 +219,7 @@ std::optional<RunOutcome> Planner::run_call(const ToolCall& call, const CancelTo
   Json extra{{"details", out.details}, {"duration_s", duration}, {"interrupted", interrupted}};
   if (!view.full_output_path.empty()) extra["full_output"] = view.full_output_path;
   s = record_result(call, std::move(content), out.is_error || interrupted, extra);
-  if (!s.ok()) return fail_journal(s);
+  if (!s.ok()) return journal_failure(s);
   if (interrupted) return outcome(RunStatus::kInterrupted, "interrupted by a signal");
   if (failure_repeats_ >= kStuckRepeats) {
     return outcome(RunStatus::kBudget, "stuck: the same failing call was repeated " +
@@ -248,7 +253,7 @@ std::optional<RunOutcome> Planner::answer_pending_calls(const CancelToken& cance
                                "[interrupted: the run stopped while this call was running; it was "
                                "not run again. Check its effects before repeating it.]",
                                true, Json{{"interrupted", true}, {"resumed", true}});
-      if (!s.ok()) return outcome(RunStatus::kFailed, "could not write the journal: " + s.message());
+      if (!s.ok()) return journal_failure(s);
       continue;
     }
     if (auto stop = run_call(call, cancel)) return stop;
@@ -262,9 +267,13 @@ RunOutcome Planner::run(const CancelToken& cancel) {
     double left = st_.settings.timeout_s - st_.elapsed_s;
     ctx_.deadline = session_start_ + std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, left) * 1000));
   }
-  // A run that died right after the model's final answer is already finished.
+  // A run that died right after the model's final answer is already finished; one whose last
+  // answer was cut at the output limit stopped on that budget, as it did the first time.
   if (!st_.conversation.empty() && st_.conversation.back().role == Role::kAssistant &&
       st_.conversation.back().tool_calls.empty()) {
+    if (st_.last_turn_stop == stop_reason_name(StopReason::kLength)) {
+      return outcome(RunStatus::kBudget, kCutAtOutputLimit);
+    }
     RunOutcome o = outcome(RunStatus::kFinished, "the model gave its final answer");
     o.final_message = st_.conversation.back().content;
     return o;
@@ -336,11 +345,7 @@ RunOutcome Planner::run(const CancelToken& cancel) {
     StopReason stop = resp->stop_reason;
     st_.conversation.append(std::move(msg));
     bytes_at_last_usage_ = st_.conversation.text_bytes();
-    if (!s.ok()) {
-      RunOutcome o = outcome(RunStatus::kFailed, "could not write the journal: " + s.message());
-      o.error = s;
-      return o;
-    }
+    if (!s.ok()) return journal_failure(s);
     journal_.sync().ignore();
     if (st_.settings.max_cost_usd > 0 && st_.cost_usd > st_.settings.max_cost_usd) {
       std::string why = "cost budget exceeded: $" + std::to_string(st_.cost_usd) + " of $" +
@@ -350,7 +355,7 @@ RunOutcome Planner::run(const CancelToken& cancel) {
     }
     if (!has_calls) {
       if (stop == StopReason::kLength) {
-        return outcome(RunStatus::kBudget, "the model's answer was cut at the output token limit");
+        return outcome(RunStatus::kBudget, kCutAtOutputLimit);
       }
       RunOutcome o = outcome(RunStatus::kFinished, "the model gave its final answer");
       o.final_message = content;

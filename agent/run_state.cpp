@@ -54,6 +54,7 @@ Status apply_event(RunState& st, const Event& e, const std::string& where) {
       st.last_turn_usage = usage;
     }
     if (auto c = d.find("cost_usd"); c != d.end() && c->is_number()) st.cost_usd += c->get<double>();
+    AGENT_ASSIGN_OR_RETURN(st.last_turn_stop, get_string_or(d, "stop_reason", "", where));
   } else if (e.type == event_type::kToolStarted) {
     AGENT_ASSIGN_OR_RETURN(std::string id, get_string(d, "call_id", where));
     st.started_calls.insert(id);

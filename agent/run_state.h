@@ -29,6 +29,7 @@ struct RunState {
   int64_t tool_calls = 0;  // tool calls answered (run, refused or interrupted)
   Usage usage;
   Usage last_turn_usage;   // the most recent model turn's usage (context estimate)
+  std::string last_turn_stop;  // the most recent model turn's stop_reason ("stop", "length", ...)
   double cost_usd = 0;
   double elapsed_s = 0;    // run time of all sessions recorded so far
   int sessions = 0;

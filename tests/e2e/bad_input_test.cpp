@@ -115,6 +115,30 @@ TEST_F(BadInputTest, ResumeRefusesFoldersWithoutARun) {
   EXPECT_NE(other.err.find("run_started"), std::string::npos) << other.err;
   auto noflag = agent({"resume"});
   EXPECT_EQ(noflag.exit_code, 2);
+  auto unknown = agent({"resume", "--out", (root_ / "junk").string(), "--no-such-flag"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--no-such-flag"), std::string::npos) << unknown.err;
+}
+
+// A journal the file system refuses to grow (here a file-size limit) stops the run as an
+// internal error, exit 4, saying why; the run folder keeps what was written.
+TEST_F(BadInputTest, AJournalThatCannotBeWrittenIsAnInternalError) {
+  std::vector<Json> turns;
+  for (int i = 0; i < 40; ++i) {
+    turns.push_back(Json{{"reasoning", std::string(4000, 'r')},
+                         {"tool_calls", Json::array({Json{{"name", "shell"}, {"arguments", {{"command", "true"}}}}})}});
+  }
+  turns.push_back(Json{{"content", "done"}});
+  script_ = write_script(turns, "long.jsonl");
+  std::string cmd = "trap '' XFSZ; ulimit -f 64; exec " + agent_binary().string();
+  for (const auto& a : solve_args()) cmd += " '" + a + "'";
+  cmd += " --sandbox off >" + (root_ / "out.txt").string() + " 2>" + (root_ / "err.txt").string();
+  int rc = sh(cmd);
+  auto err = read_file(root_ / "err.txt");
+  EXPECT_EQ(rc, 4) << (err.ok() ? *err : "");
+  EXPECT_NE(err.ok() ? err->find("could not write the journal") : std::string::npos, std::string::npos)
+      << (err.ok() ? *err : "");
+  EXPECT_TRUE(std::filesystem::exists(run_ / "trajectory.jsonl"));
 }
 
 TEST_F(BadInputTest, DefaultRunFolderIsUnderXdgStateHome) {

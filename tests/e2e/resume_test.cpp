@@ -117,6 +117,33 @@ TEST_F(ResumeTest, ResumingAFinishedRunChangesNothing) {
   EXPECT_EQ(repo_file("log.txt"), "1\n");
 }
 
+// A run killed right after an answer that was cut at the output limit (no tool calls) had
+// stopped on a budget, not finished: resume says so again (exit 1), it does not call it done.
+TEST_F(ResumeTest, AnAnswerCutAtTheOutputLimitStaysABudgetStop) {
+  auto r = solve(write_script({append_call(1), Json{{"content", "the answer was cut he"}}}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto text = read_file(run_ / "trajectory.jsonl");
+  ASSERT_TRUE(text.ok());
+  std::string kept;
+  for (size_t pos = 0; pos < text->size();) {
+    size_t nl = text->find('\n', pos);
+    Json e = Json::parse(text->substr(pos, nl - pos));
+    pos = nl + 1;
+    if (e["type"] == "run_finished") break;
+    if (e["type"] == "model_turn" && e["message"].value("content", "") == "the answer was cut he") {
+      e["stop_reason"] = "length";
+    }
+    kept += e.dump() + "\n";
+  }
+  ASSERT_EQ(sh("rm -f " + run_.string() + "/result.json " + run_.string() + "/patch.diff"), 0);
+  ASSERT_TRUE(write_file_atomic(run_ / "trajectory.jsonl", kept).ok());
+  auto again = resume();
+  EXPECT_EQ(again.exit_code, 1) << again.err;
+  EXPECT_EQ(result()["status"], "budget");
+  EXPECT_NE(result()["stop_reason"].get<std::string>().find("output token limit"), std::string::npos);
+  EXPECT_EQ(repo_file("log.txt"), "1\n") << "nothing ran again";
+}
+
 TEST_F(ResumeTest, BudgetsCountAcrossResumes) {
   auto r = solve(write_script({append_call(1), append_call(2), append_call(3), Json{{"content", "end"}}}),
                  {"--max-steps", "2"});
