@@ -75,8 +75,10 @@ Fragment serialise_message(const Message& m, bool thinking) {
 
 std::string thinking_fields(ServerKind server, ReasoningMode mode, int64_t max_tokens) {
   if (mode == ReasoningMode::kOff) return R"(,"thinking":{"type":"disabled"})";
-  // budget_tokens is required by the format; DeepSeek ignores it and reads the effort.
-  int64_t budget = std::max(kMinThinkingBudget, max_tokens - 1);
+  // budget_tokens is required by the format and must stay below max_tokens; DeepSeek ignores
+  // it and reads the effort. Near a full context max_tokens can fall under the format's
+  // minimum budget (1024): the budget still stays below max_tokens.
+  int64_t budget = std::min(std::max(kMinThinkingBudget, max_tokens - 1), std::max<int64_t>(1, max_tokens - 1));
   std::string s = R"(,"thinking":{"type":"enabled","budget_tokens":)" + std::to_string(budget) + "}";
   if (server == ServerKind::kDeepSeek) {
     s += std::string(R"(,"output_config":{"effort":")") + (mode == ReasoningMode::kMax ? "max" : "high") + "\"}";

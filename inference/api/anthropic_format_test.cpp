@@ -68,6 +68,12 @@ TEST(AnthropicFormatTest, ReasoningModes) {
   EXPECT_EQ(max["output_config"]["effort"], "max");
   EXPECT_EQ(max["max_tokens"], 65536);
   EXPECT_LT(max["thinking"]["budget_tokens"].get<int64_t>(), 65536);
+  for (int64_t small : {2, 600, 1024, 1025, 5000}) {
+    Json j = Json::parse(encode_body(*ds, c, ReasoningMode::kHigh, small));
+    EXPECT_EQ(j["max_tokens"], small);
+    EXPECT_LT(j["thinking"]["budget_tokens"].get<int64_t>(), small) << "budget must stay below max_tokens";
+    EXPECT_GE(j["thinking"]["budget_tokens"].get<int64_t>(), std::min<int64_t>(1024, small - 1));
+  }
   auto generic = make_anthropic_format(FormatOptions{ServerKind::kGeneric, 0, ctx()});
   Json g = Json::parse(encode_body(*generic, c, ReasoningMode::kHigh));
   EXPECT_EQ(g["thinking"]["type"], "enabled");

@@ -21,8 +21,19 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The URL as it may be shown: a "user:password@" part replaced by "***@" (proxy URLs carry
+// credentials, and error messages reach journals and terminals).
+std::string printable(std::string_view text) {
+  size_t start = text.find("://");
+  start = start == std::string_view::npos ? 0 : start + 3;
+  size_t end = text.find_first_of("/?#", start);
+  size_t at = text.substr(0, end).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(text);
+  return std::string(text.substr(0, start)) + "***" + std::string(text.substr(at));
+}
+
 Status bad(std::string_view what, std::string_view text, std::string_view why) {
-  return invalid_argument(std::string(what) + ": \"" + std::string(text) + "\" is not a valid URL (" +
+  return invalid_argument(std::string(what) + ": \"" + printable(text) + "\" is not a valid URL (" +
                           std::string(why) + ")");
 }
 

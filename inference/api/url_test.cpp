@@ -31,6 +31,17 @@ TEST(UrlTest, RejectsBadUrlsNamingTheInput) {
   }
 }
 
+TEST(UrlTest, ErrorsNeverShowTheCredentialsOfAProxyUrl) {
+  for (const char* bad : {"http://bob:hunter2pass@proxy.example:99999", "http://bob:hunter2pass@[::1",
+                          "bob:hunter2pass@proxy.example:0/x", "http://bob:hunter2pass@:8080"}) {
+    auto u = parse_proxy_url(bad, "HTTPS_PROXY");
+    ASSERT_FALSE(u.ok()) << bad;
+    EXPECT_EQ(u.status().message().find("hunter2pass"), std::string::npos) << u.status().message();
+    EXPECT_NE(u.status().message().find("***@"), std::string::npos) << u.status().message();
+    EXPECT_NE(u.status().message().find("HTTPS_PROXY"), std::string::npos) << u.status().message();
+  }
+}
+
 TEST(UrlTest, EndpointPathWithOrWithoutV1) {
   EXPECT_EQ(endpoint_path("/", "chat/completions"), "/v1/chat/completions");
   EXPECT_EQ(endpoint_path("/v1", "chat/completions"), "/v1/chat/completions");
