@@ -18,6 +18,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# npm (scripts/setup-test-deps.sh): Debian's nodejs comes without it, in the separate `npm`
+# package; NodeSource's nodejs bundles it and conflicts with that package.
+if ! command -v npm >/dev/null 2>&1; then
+  dpkg-query -W -f='${Version}' nodejs 2>/dev/null | grep -q nodesource || missing+=(npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
