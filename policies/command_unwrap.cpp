@@ -1,6 +1,7 @@
 // Wrappers: commands whose job is to run another command. For each, where its options end
 // and the inner command starts (or which argument is a script to parse). Option letters that
-// take a value are listed so that `timeout -s KILL 5 rm` finds `rm`, not `KILL`.
+// take a value are listed so that `timeout -s KILL 5 rm` finds `rm`, not `KILL`. Shells and
+// other commands that run text as code are in script_unwrap.cpp, git in git_options.cpp.
 #include <cstring>
 
 #include "policies/shell_parse_internal.h"
@@ -25,6 +26,14 @@ const char* const kEnvLong[] = {"--unset", "--chdir", nullptr};
 const char* const kTimeoutLong[] = {"--signal", "--kill-after", nullptr};
 const char* const kXargsLong[] = {"--arg-file", "--delimiter", "--max-lines", "--max-args", "--max-procs", "--max-chars", "--replace", "--eof", "--process-slot-var", nullptr};
 const char* const kStraceLong[] = {"--output", "--trace", "--signal", "--attach", nullptr};
+const char* const kNumactlLong[] = {"--physcpubind", "--cpunodebind", "--membind", "--interleave", "--preferred", nullptr};
+const char* const kSystemdRunLong[] = {"--unit", "--property", "--description", "--slice", "--uid", "--gid",
+                                       "--nice", "--working-directory", "--setenv", "--machine", "--host", nullptr};
+const char* const kNsenterLong[] = {"--target", nullptr};
+const char* const kSetprivLong[] = {"--reuid", "--regid", "--ruid", "--rgid", "--euid", "--egid", "--groups", "--inh-caps",
+                                    "--ambient-caps", "--bounding-set", "--securebits", "--pdeathsig",
+                                    "--selinux-label", "--apparmor-profile", "--landlock-access", "--landlock-rule", nullptr};
+const char* const kParallelLong[] = {"--jobs", "--arg-file", "--delimiter", "--joblog", "--results", nullptr};
 
 const Wrapper kWrappers[] = {
     {"sudo", "ugCDhprtUT", kSudoLong, 0}, {"doas", "uC", kNoLong, 0},
@@ -43,9 +52,13 @@ const Wrapper kWrappers[] = {
     {"torsocks", "uapP", kNoLong, 0},     {"catchsegv", "", kNoLong, 0},
     {"flock", "wE", kNoLong, 1},          {"busybox", "", kNoLong, 0},
     {"caffeinate", "tw", kNoLong, 0},     {"unshare", "", kNoLong, 0},
+    {"setarch", "", kNoLong, 1},          {"linux32", "", kNoLong, 0},
+    {"linux64", "", kNoLong, 0},          {"prlimit", "p", kNoLong, 0},
+    {"numactl", "CNmpi", kNumactlLong, 0},{"systemd-run", "pEuM", kSystemdRunLong, 0},
+    {"nsenter", "tSG", kNsenterLong, 0},  {"firejail", "", kNoLong, 0},
+    {"setpriv", "", kSetprivLong, 0},         {"cpulimit", "lpe", kNoLong, 0},
+    {"parallel", "jadS", kParallelLong, 0},
 };
-
-const char* const kShells[] = {"bash", "sh", "dash", "zsh", "ksh", "mksh", "ash", "yash", "rbash", "fish"};
 
 bool takes_value(const Wrapper& w, const std::string& opt) {
   if (opt.rfind("--", 0) == 0) {
@@ -75,83 +88,31 @@ size_t inner_start(const Wrapper& w, const Argv& a) {
   return i < a.size() ? i : kNone;
 }
 
-void emit_inner(const ParsedCommand& outer, size_t from, int depth, ParsedScript* out) {
+// The inner command keeps the outer one's stdin and `<(..)` words; xargs's gets arguments
+// read at run time (and /dev/null as stdin).
+void emit_inner(const ParsedCommand& outer, const CommandIo& io, size_t from, size_t to, bool xargs,
+                int depth, ParsedScript* out) {
   ParsedCommand c;
-  c.argv.assign(outer.argv.begin() + static_cast<std::ptrdiff_t>(from), outer.argv.end());
-  c.dynamic.assign(outer.dynamic.begin() + static_cast<std::ptrdiff_t>(from), outer.dynamic.end());
+  auto b = static_cast<std::ptrdiff_t>(from), e = static_cast<std::ptrdiff_t>(to);
+  c.argv.assign(outer.argv.begin() + b, outer.argv.begin() + e);
+  c.dynamic.assign(outer.dynamic.begin() + b, outer.dynamic.begin() + e);
   c.dynamic_program = c.dynamic[0];
   c.from_wrapper = true;
-  emit_command(std::move(c), depth + 1, out);
+  CommandIo inner;
+  inner.in = xargs ? Feed{Feed::Kind::kFile, "", false} : io.in;
+  for (size_t i = from; i < to && i < io.words.size(); ++i) inner.words.push_back(io.words[i]);
+  emit_command(std::move(c), inner, depth + 1, out);
 }
 
-void parse_nested(const std::string& script, int depth, ParsedScript* out) {
-  parse_into(script, depth + 1, out);
-}
-
-// sh -c 'script' / bash -lc 'script': the script is parsed; sh script.sh cannot be seen into.
-// Returns false when the shell reads its script from a file or stdin (not visible here).
-bool unwrap_shell(const ParsedCommand& c, int depth, ParsedScript* out) {
-  bool has_c = false;
-  for (size_t i = 1; i < c.argv.size(); ++i) {
-    const std::string& x = c.argv[i];
-    if (x == "-o" || x == "+o" || x == "-O" || x == "+O" || x == "--rcfile" || x == "--init-file") { ++i; continue; }
-    if ((x[0] == '-' || x[0] == '+') && x.size() > 1 && x.rfind("--", 0) != 0) {
-      if (x[0] == '-' && x.find('c') != std::string::npos) has_c = true;
-      continue;
-    }
-    if (x.rfind("--", 0) == 0) continue;
-    if (!has_c) return false;
-    parse_nested(x, depth, out);
-    return true;
-  }
-  return false;
-}
-
-void unwrap_find(const ParsedCommand& c, int depth, ParsedScript* out) {
+void unwrap_find(const ParsedCommand& c, const CommandIo& io, int depth, ParsedScript* out) {
   for (size_t i = 1; i < c.argv.size(); ++i) {
     const std::string& x = c.argv[i];
     if (x != "-exec" && x != "-execdir" && x != "-ok" && x != "-okdir") continue;
     size_t end = i + 1;
     while (end < c.argv.size() && c.argv[end] != ";" && c.argv[end] != "+") ++end;
-    if (end > i + 1) {
-      ParsedCommand inner;
-      inner.argv.assign(c.argv.begin() + static_cast<std::ptrdiff_t>(i + 1), c.argv.begin() + static_cast<std::ptrdiff_t>(end));
-      inner.dynamic.assign(c.dynamic.begin() + static_cast<std::ptrdiff_t>(i + 1), c.dynamic.begin() + static_cast<std::ptrdiff_t>(end));
-      inner.dynamic_program = inner.dynamic[0];
-      inner.from_wrapper = true;
-      emit_command(std::move(inner), depth + 1, out);
-    }
+    if (end > i + 1) emit_inner(c, io, i + 1, end, false, depth, out);
     i = end;
   }
-}
-
-std::string join_from(const Argv& a, size_t from) {
-  std::string s;
-  for (size_t i = from; i < a.size(); ++i) s += (i > from ? " " : "") + a[i];
-  return s;
-}
-
-// Script-like arguments: eval's words, env -S, watch's words, flock -c.
-bool unwrap_script_args(const ParsedCommand& c, const std::string& prog, int depth, ParsedScript* out) {
-  const Argv& a = c.argv;
-  if (prog == "eval") {
-    parse_nested(join_from(a, 1), depth, out);
-    return true;
-  }
-  if (prog == "watch") {
-    size_t i = 1;
-    while (i < a.size() && a[i][0] == '-') i += (a[i] == "-n" || a[i] == "--interval" || a[i] == "-q") ? 2 : 1;
-    if (i < a.size()) parse_nested(join_from(a, i), depth, out);
-    return true;
-  }
-  for (size_t i = 1; i + 1 < a.size(); ++i) {
-    if ((prog == "env" && (a[i] == "-S" || a[i] == "--split-string")) ||
-        (prog == "flock" && (a[i] == "-c" || a[i] == "--command"))) {
-      parse_nested(a[i + 1], depth, out);
-      return true;
-    }
-  }
-  return false;
 }
 
 // Interpreters whose program text a policy cannot read (a script file, -c/-e code).
@@ -159,33 +120,32 @@ const char* const kInterpreters[] = {"python", "python2", "python3", "perl", "ru
                                      "php", "lua", "Rscript", "osascript", "tclsh", "awk",
                                      "gawk", "pwsh", "deno", "bun"};
 
-// Returns true when `c` runs code this parser cannot see.
-bool unwrap(const ParsedCommand& c, int depth, ParsedScript* out) {
-  if (c.dynamic_program) return false;
+// What `c` runs besides itself is emitted; returns how much of its code could be read.
+Code unwrap(const ParsedCommand& c, const CommandIo& io, int depth, ParsedScript* out) {
+  if (c.dynamic_program) return Code::kNone;
   std::string prog = program_name(c.argv[0]);
-  for (const char* sh : kShells) {
-    if (prog == sh) return !unwrap_shell(c, depth, out);
-  }
+  Code code = Code::kNone;
+  if (unwrap_script(c, prog, io, depth, out, &code)) return code;
   for (const char* in : kInterpreters) {
-    if (prog == in || (prog.rfind(in, 0) == 0 && prog.find_first_not_of("0123456789.", std::strlen(in)) == std::string::npos)) return true;
+    if (prog == in || (prog.rfind(in, 0) == 0 && prog.find_first_not_of("0123456789.", std::strlen(in)) == std::string::npos)) return Code::kOpaque;
   }
+  if (prog == "git") return unwrap_git(c, io, depth, out);
   if (prog == "find") {
-    unwrap_find(c, depth, out);
-    return false;
+    unwrap_find(c, io, depth, out);
+    return Code::kNone;
   }
-  if (unwrap_script_args(c, prog, depth, out)) return false;
   for (const auto& w : kWrappers) {
     if (prog != w.name) continue;
     size_t at = inner_start(w, c.argv);
-    if (at != kNone) emit_inner(c, at, depth, out);
-    return false;
+    if (at != kNone) emit_inner(c, io, at, c.argv.size(), prog == "xargs", depth, out);
+    return Code::kNone;
   }
-  return false;
+  return Code::kNone;
 }
 
 }  // namespace
 
-void emit_command(ParsedCommand cmd, int depth, ParsedScript* out) {
+void emit_command(ParsedCommand cmd, const CommandIo& io, int depth, ParsedScript* out) {
   if (cmd.argv.empty()) return;
   if (depth >= kMaxDepth) {
     out->commands.push_back(std::move(cmd));
@@ -195,7 +155,9 @@ void emit_command(ParsedCommand cmd, int depth, ParsedScript* out) {
   size_t index = out->commands.size();
   out->commands.push_back(cmd);
   // `cmd` (a copy) is read while unwrap() appends to out->commands.
-  if (unwrap(cmd, depth, out)) out->commands[index].opaque = true;
+  Code code = unwrap(cmd, io, depth, out);
+  if (code == Code::kOpaque) out->commands[index].opaque = true;
+  if (code == Code::kHidden) out->commands[index].hidden_code = true;
 }
 
 }  // namespace agent::policy::detail

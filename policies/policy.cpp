@@ -63,7 +63,15 @@ std::string rule_text(const std::string& what, const std::string& reason, const 
   return what + (reason.empty() ? "" : ": " + reason) + " (" + source + ")";
 }
 
-Decision decide_one(const ParsedCommand& c, const PolicyConfig& cfg) {
+// Shell code only known at run time could be any command: when the policy restricts any
+// command (a deny or ask rule, or a stricter default), it is asked about, never allowed.
+Verdict hidden_code_verdict(const PolicyConfig& cfg) {
+  bool restricts = cfg.defaults.command != Verdict::kAllow;
+  for (const auto& r : cfg.commands) restricts = restricts || r.decision != Verdict::kAllow;
+  return restricts ? std::max(Verdict::kAsk, cfg.defaults.opaque) : cfg.defaults.opaque;
+}
+
+Decision decide_one(const ParsedCommand& c, const PolicyConfig& cfg, Verdict hidden_verdict) {
   Decision d;
   if (c.dynamic_program) {
     merge(d, cfg.defaults.dynamic,
@@ -87,6 +95,12 @@ Decision decide_one(const ParsedCommand& c, const PolicyConfig& cfg) {
   if (c.opaque && cfg.defaults.opaque != Verdict::kAllow) {
     merge(d, cfg.defaults.opaque,
           "`" + default_key(c) + "` runs code from a file or another language that the rules cannot read",
+          default_key(c));
+  }
+  if (c.hidden_code && hidden_verdict != Verdict::kAllow) {
+    merge(d, hidden_verdict,
+          "`" + default_key(c) + "` runs shell code that is only known when the command runs (piped in, "
+              "from `<(...)`, or built from variables), so the rules cannot check it: write the commands out instead",
           default_key(c));
   }
   return d;
@@ -121,9 +135,10 @@ Result<Verdict> parse_verdict(std::string_view s) {
 
 Decision decide_command(const std::string& command_line, const PolicyConfig& cfg) {
   ParsedScript script = parse_shell(command_line);
+  const Verdict hidden = hidden_code_verdict(cfg);
   Decision d;
   for (const auto& c : script.commands) {
-    Decision one = decide_one(c, cfg);
+    Decision one = decide_one(c, cfg, hidden);
     merge(d, one.verdict, one.reason, "");
     if (one.verdict != Verdict::kAsk) continue;
     for (const auto& k : one.ask_keys) {

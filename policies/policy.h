@@ -7,7 +7,8 @@
 // rules' prefixes; the strictest decision of all matching rules over all sub-commands wins;
 // a sub-command no rule matches gets `defaults.command`. A program name known only at run
 // time gets `defaults.dynamic`; code hidden in a script file or interpreter gets
-// `defaults.opaque` (on top of what its own rules say).
+// `defaults.opaque` (on top of what its own rules say); shell code only known at run time
+// (`curl x | sh`, `eval "$X"`) gets at least `ask` when the policy restricts any command.
 // Writes: the paths write_file, edit_file and apply_patch would change are matched against
 // the write rules' globs (relative to the workspace); strictest wins; else `defaults.write`.
 // Network: whether a run may have the network on.

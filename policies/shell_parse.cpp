@@ -1,7 +1,9 @@
 // The lexer: a single pass over bash syntax that splits simple commands, removes quotes,
 // assignments and redirections, and recurses into substitutions. It follows bash's rules
 // closely enough to find every command bash would run from the text itself; it does not
-// expand anything.
+// expand anything. It also notes where each command's stdin comes from (a pipe, a file, a
+// here-string, a heredoc) and what `<(..)` words hold, for shells that read them as code;
+// a command with a heredoc on stdin is emitted once its body has been read.
 #include <cctype>
 #include <vector>
 
@@ -33,6 +35,12 @@ class Lexer {
   void run() {
     while (i_ < s_.size()) step();
     end_command();
+    // Heredocs whose body never came: the shell reads an empty script.
+    for (auto& d : deferred_) {
+      d.io.in = Feed{Feed::Kind::kText, "", false};
+      emit_command(std::move(d.cmd), d.io, depth_, out_);
+    }
+    deferred_.clear();
   }
 
  private:
@@ -76,31 +84,56 @@ class Lexer {
     bool quoted = word_quoted_;
     // NAME=value is an assignment when the NAME part is unquoted ("X=\"a b\"" is one).
     bool assignment = !quoted || (quote_pos_ != std::string::npos && w.find('=') < quote_pos_);
+    Feed feed = std::move(word_feed_);
     word_.clear();
+    word_feed_ = {};
     quote_pos_ = std::string::npos;
     in_word_ = word_dyn_ = word_quoted_ = bracket_ = false;
     if (heredoc_delim_) {
       heredoc_delim_ = false;
       heredocs_.push_back({w, !quoted, heredoc_strip_});
+      if (heredoc_stdin_) stdin_heredoc_ = static_cast<int>(heredocs_.size()) - 1;
       return;
     }
     if (redirect_target_) {
       redirect_target_ = false;
+      redirect_target(std::move(w), dyn, std::move(feed));
       return;
     }
     if (skip_command_) return;
     if (words_.empty() && assignment && is_assignment(w)) return;
     if (words_.empty() && !quoted) {
+      // `time -p cmd`: -p belongs to the keyword.
+      if (after_time_ && (w == "-p" || w == "--")) return;
       static const char* kSkip[] = {"{", "}", "!", "if", "then", "else", "elif", "fi", "do",
                                     "done", "while", "until", "esac", "function", "time", "coproc"};
-      for (const char* k : kSkip) if (w == k) return;
+      for (const char* k : kSkip) {
+        if (w != k) continue;
+        after_time_ = w == "time";
+        return;
+      }
       if (w == "for" || w == "select" || w == "case") {
         skip_command_ = true;  // the rest up to the separator is a word list or patterns
         return;
       }
     }
+    after_time_ = false;
     words_.push_back(std::move(w));
     dyn_.push_back(dyn);
+    feeds_.push_back(std::move(feed));
+  }
+
+  // The word after `<`, `<<<` or `<&`: where stdin now comes from (the last one wins).
+  void redirect_target(std::string w, bool dyn, Feed feed) {
+    switch (redirect_kind_) {
+      case Redirect::kOther: return;
+      case Redirect::kStdinFile:
+        in_ = feed.kind != Feed::Kind::kNone ? std::move(feed) : Feed{Feed::Kind::kFile, "", false};
+        break;
+      case Redirect::kHereString: in_ = Feed{Feed::Kind::kText, std::move(w) + "\n", dyn}; break;
+      case Redirect::kStdinDup: in_ = Feed{Feed::Kind::kHidden, "", false}; break;
+    }
+    stdin_heredoc_ = -1;
   }
 
   void end_command() {
@@ -110,31 +143,55 @@ class Lexer {
       c.argv = std::move(words_);
       c.dynamic = std::move(dyn_);
       c.dynamic_program = c.dynamic[0];
-      emit_command(std::move(c), depth_, out_);
+      last_output_ = echo_output(c.argv, c.dynamic);
+      CommandIo io{std::move(in_), std::move(feeds_)};
+      if (stdin_heredoc_ >= 0) {
+        deferred_.push_back({std::move(c), std::move(io), static_cast<size_t>(stdin_heredoc_)});
+      } else {
+        emit_command(std::move(c), io, depth_, out_);
+      }
+    } else {
+      last_output_ = Feed{Feed::Kind::kHidden, "", false};  // `) |`, `done |`: not one echo
     }
     words_.clear();
     dyn_.clear();
-    skip_command_ = false;
+    feeds_.clear();
+    in_ = {};
+    stdin_heredoc_ = -1;
+    skip_command_ = after_time_ = false;
   }
 
   void read_heredoc_bodies() {
-    for (const auto& h : heredocs_) {
+    for (size_t k = 0; k < heredocs_.size(); ++k) {
+      const Heredoc& h = heredocs_[k];
       size_t body_start = i_;
+      std::string_view body = s_.substr(body_start);
       for (;;) {
         if (i_ >= s_.size()) break;
         size_t eol = s_.find('\n', i_);
         std::string_view line = s_.substr(i_, eol == std::string_view::npos ? std::string_view::npos : eol - i_);
         if (h.strip_tabs) while (!line.empty() && line.front() == '\t') line.remove_prefix(1);
         if (line == h.delim) {
-          std::string_view body = s_.substr(body_start, i_ - body_start);
-          if (h.expands) scan_substitutions(body);
+          body = s_.substr(body_start, i_ - body_start);
           i_ = eol == std::string_view::npos ? s_.size() : eol + 1;
           break;
         }
         i_ = eol == std::string_view::npos ? s_.size() : eol + 1;
       }
+      emit_deferred(k, body, h.expands && body.find_first_of("$`") != std::string_view::npos);
+      if (h.expands) scan_substitutions(body);
     }
     heredocs_.clear();
+  }
+
+  // The commands whose stdin is heredoc `k`, now that its body is known.
+  void emit_deferred(size_t k, std::string_view body, bool dynamic) {
+    for (auto it = deferred_.begin(); it != deferred_.end();) {
+      if (it->heredoc != k) { ++it; continue; }
+      it->io.in = Feed{Feed::Kind::kText, std::string(body), dynamic};
+      emit_command(std::move(it->cmd), it->io, depth_, out_);
+      it = deferred_.erase(it);
+    }
   }
 
   // $(...) and `...` inside an expanding heredoc body run as commands.
@@ -270,8 +327,10 @@ class Lexer {
 
   void redirection() {
     // "2>" / "10<": the digits were the fd, not a word.
+    bool to_stdin = true;
     if (in_word_ && !word_quoted_ && !word_.empty() &&
         word_.find_first_not_of("0123456789") == std::string::npos) {
+      to_stdin = word_.find_first_not_of('0') == std::string::npos;
       word_.clear();
       in_word_ = false;
     }
@@ -280,24 +339,32 @@ class Lexer {
     if (peek() == '(') {  // <(cmd) / >(cmd): a file name produced by a command
       size_t close = close_paren(i_ + 2);
       if (close == std::string_view::npos) { out_->complete = false; i_ = s_.size(); return; }
-      sub(s_.substr(i_ + 2, close - i_ - 2));
+      std::string_view inner = s_.substr(i_ + 2, close - i_ - 2);
+      sub(inner);
       start_word();
       word_dyn_ = true;
       word_ += "<(..)";
+      word_feed_ = c == '<' ? script_output(inner, depth_) : Feed{Feed::Kind::kHidden, "", false};
       i_ = close + 1;
       return;
     }
     ++i_;
+    redirect_kind_ = Redirect::kOther;
     if (c == '<' && peek(0) == '<' && peek(1) == '<') {  // <<< here-string: the word is data
       i_ += 2;
+      if (to_stdin) redirect_kind_ = Redirect::kHereString;
     } else if (c == '<' && peek(0) == '<') {
       ++i_;
       heredoc_strip_ = peek(0) == '-';
       if (heredoc_strip_) ++i_;
       heredoc_delim_ = true;
+      heredoc_stdin_ = to_stdin;
       return;
     } else if (peek(0) == c || peek(0) == '&' || peek(0) == '|' || (c == '<' && peek(0) == '>')) {
+      if (c == '<' && to_stdin) redirect_kind_ = peek(0) == '&' ? Redirect::kStdinDup : Redirect::kStdinFile;
       ++i_;
+    } else if (c == '<' && to_stdin) {
+      redirect_kind_ = Redirect::kStdinFile;
     }
     redirect_target_ = true;
   }
@@ -311,10 +378,13 @@ class Lexer {
         ++i_;
         if (!heredocs_.empty()) read_heredoc_bodies();
         return;
-      case ';': case '|': case ')':
+      case ';': case '|': case ')': {
+        bool pipe = c == '|' && peek() != '|';
         end_command();
         i_ += (peek() == c || (c == '|' && peek() == '&')) ? 2 : 1;
+        if (pipe) in_ = last_output_;  // the next command reads what this one printed
         return;
+      }
       case '&':
         if (peek() == '>') {  // &> and &>> redirect both streams
           end_word();
@@ -372,6 +442,12 @@ class Lexer {
     bool expands;
     bool strip_tabs;
   };
+  struct Deferred {  // a command waiting for the body of the heredoc on its stdin
+    ParsedCommand cmd;
+    CommandIo io;
+    size_t heredoc;
+  };
+  enum class Redirect { kOther, kStdinFile, kHereString, kStdinDup };
 
   std::string_view s_;
   size_t i_ = 0;
@@ -379,11 +455,19 @@ class Lexer {
   ParsedScript* out_;
   std::vector<std::string> words_;
   std::vector<bool> dyn_;
+  std::vector<Feed> feeds_;    // per word in words_: what a <(..) word holds
+  Feed word_feed_;             // of the word being read
+  Feed in_;                    // the command's stdin
+  Feed last_output_;           // what the last command prints, if it is one literal echo
   std::string word_;
   bool in_word_ = false, word_dyn_ = false, word_quoted_ = false, bracket_ = false;
   size_t quote_pos_ = std::string::npos;  // where the word's first quoted part starts
   bool redirect_target_ = false, heredoc_delim_ = false, heredoc_strip_ = false, skip_command_ = false;
+  bool heredoc_stdin_ = false, after_time_ = false;
+  Redirect redirect_kind_ = Redirect::kOther;
+  int stdin_heredoc_ = -1;     // index in heredocs_ of the heredoc on the command's stdin
   std::vector<Heredoc> heredocs_;
+  std::vector<Deferred> deferred_;
 };
 
 }  // namespace

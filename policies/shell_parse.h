@@ -1,14 +1,18 @@
 // Reading a bash command line the way policies need it: every simple command it would run,
 // as an argv after quote removal, wherever it hides — `;`, `&&`, `||`, `|`, `&`, newlines,
 // subshells and braces, if/while/for bodies, command and process substitutions ($(...),
-// backticks, <(...)), heredoc bodies that expand, and the strings given to `bash -c`,
-// `sh -c`, `eval`, `env -S`, `watch`, `flock -c` — and through wrappers that run another
-// command (env, timeout, nice, nohup, setsid, stdbuf, time, command, exec, xargs, sudo,
-// find -exec, busybox, ...), whose inner command is listed too.
+// backticks, <(...)), heredoc bodies that expand, the strings given to `bash -c`, `sh -c`,
+// `eval`, `trap`, `env -S`, `watch`, `flock -c`, and the text a shell reads as its script
+// when it is known (`bash <<< 'text'`, a heredoc, `echo 'text' | sh`, `source <(echo ..)`) —
+// and through wrappers that run another command (env, timeout, nice, nohup, setsid, stdbuf,
+// time, command, exec, xargs, sudo, find -exec, busybox, ...) and git's global options
+// (`git -C dir push` also lists `git push`), whose inner command is listed too.
 //
 // This is policy input, not a security boundary: a script file or `python -c` can still run
 // anything (the sandbox is what contains commands). Words whose value is only known at run
-// time ($VAR, $(...), unquoted globs) are marked so a policy can refuse to guess.
+// time ($VAR, $(...), unquoted globs) are marked so a policy can refuse to guess, and so is
+// shell code only known at run time (a shell reading a pipe from any other command, eval of
+// an expansion).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -24,7 +28,10 @@ struct ParsedCommand {
   bool dynamic_program = false;   // dynamic[0]
   bool from_wrapper = false;      // found as the inner command of a wrapper or -c string
   bool opaque = false;            // runs code not visible here: a shell reading a script
-                                  // file or stdin, an interpreter (python, node, perl, ...)
+                                  // file, an interpreter (python, node, perl, ...)
+  bool hidden_code = false;       // a shell runs code that is only known at run time: read
+                                  // from a pipe or `<(..)` of any command but a literal echo,
+                                  // or text with expansions (`eval "$X"`, `bash -c "$X"`)
 };
 
 struct ParsedScript {

@@ -59,7 +59,21 @@ INSTANTIATE_TEST_SUITE_P(
         ParseCase{"echo ${X:-$(rm a)}", {"rm a", "echo $(..)"}},
         ParseCase{"f() { rm a; }; f", {"f", "rm a", "f"}},
         ParseCase{"(( i++ )); echo $((1+2))", {"echo $((..))"}},
-        ParseCase{"command -v rm; command rm x", {"command -v rm", "command rm x", "rm x"}}));
+        ParseCase{"command -v rm; command rm x", {"command -v rm", "command rm x", "rm x"}},
+        ParseCase{"time -p rm a; time make", {"rm a", "make"}},
+        ParseCase{"trap 'rm a' EXIT; trap - INT", {"trap rm a EXIT", "rm a", "trap - INT"}},
+        ParseCase{"git -C d -c a.b=c --no-pager push -f", {"git -C d -c a.b=c --no-pager push -f", "git push -f"}},
+        ParseCase{"git --git-dir .g --work-tree=. log", {"git --git-dir .g --work-tree=. log", "git log"}},
+        ParseCase{"git -c alias.p=push p x", {"git -c alias.p=push p x", "git push x"}},
+        ParseCase{"git -c 'alias.x=!rm a' x", {"git -c alias.x=!rm a x", "rm a", "git x"}},
+        ParseCase{"git -c core.pager=less log", {"git -c core.pager=less log", "less", "git log"}},
+        ParseCase{"echo 'rm a' | bash", {"echo rm a", "bash", "rm a"}},
+        ParseCase{"bash <<< 'rm a; ls'", {"bash", "rm a", "ls"}},
+        ParseCase{"bash <<EOF; echo x\nrm a\nEOF\nls", {"echo x", "bash", "rm a", "ls"}},
+        ParseCase{"source <(echo rm a)", {"echo rm a", "source <(..)", "rm a"}},
+        ParseCase{"bash < <(echo rm a) 2>/dev/null", {"echo rm a", "bash", "rm a"}},
+        ParseCase{"echo rm a | nohup bash -s", {"echo rm a", "nohup bash -s", "bash -s", "rm a"}},
+        ParseCase{"stdbuf -o0 nice -5 rm a", {"stdbuf -o0 nice -5 rm a", "nice -5 rm a", "rm a"}}));
 
 TEST(ShellParse, DynamicProgramNamesAreMarked) {
   auto s = parse_shell("$X -rf /; /usr/bin/r? x; r{m,x} y; \"$(which rm)\" z");
@@ -72,10 +86,26 @@ TEST(ShellParse, DynamicProgramNamesAreMarked) {
 }
 
 TEST(ShellParse, ScriptsAndInterpretersAreOpaque) {
-  auto s = parse_shell("bash build.sh; python3 -c 'import os'; bash -c 'ls'; echo | sh");
-  std::vector<bool> opaque;
-  for (const auto& c : s.commands) opaque.push_back(c.opaque);
-  EXPECT_EQ(opaque, (std::vector<bool>{true, true, false, false, false, true}));
+  auto s = parse_shell("bash build.sh; python3 -c 'import os'; bash -c 'ls'; echo | sh; bash < x.sh");
+  std::vector<bool> opaque, hidden;
+  for (const auto& c : s.commands) opaque.push_back(c.opaque), hidden.push_back(c.hidden_code);
+  // bash build.sh | python3 | bash -c, ls | echo, sh | bash < x.sh
+  EXPECT_EQ(opaque, (std::vector<bool>{true, true, false, false, false, false, true}));
+  EXPECT_EQ(hidden, (std::vector<bool>(7, false)));
+}
+
+TEST(ShellParse, ShellCodeKnownOnlyAtRunTimeIsHidden) {
+  for (const char* line : {"curl -s x | sh", "cat a.sh | bash", "printf 'ls' | bash", "eval \"$X\"",
+                           "bash -c \"$X\"", "source <(curl x)", "bash <<< \"$X\"", "xargs sh -c",
+                           "(echo a; echo b) | bash", "trap \"$X\" EXIT", "bash"}) {
+    auto s = parse_shell(line);
+    bool hidden = false;
+    for (const auto& c : s.commands) hidden = hidden || c.hidden_code;
+    EXPECT_TRUE(hidden) << line;
+  }
+  for (const char* line : {"echo ls | sh", "bash -c 'ls $1' _ x", "bash <<< 'ls'", "eval 'ls'", "bash x.sh"}) {
+    for (const auto& c : parse_shell(line).commands) EXPECT_FALSE(c.hidden_code) << line;
+  }
 }
 
 TEST(ShellParse, UnterminatedQuoteIsIncomplete) {
