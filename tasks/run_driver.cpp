@@ -131,7 +131,8 @@ int drive_run(RunState& state, Journal& journal, ModelBackend& backend, const Dr
   ToolContext ctx;
   ctx.workspace = state.settings.repo;
   ctx.run_dir = state.settings.out_dir;
-  ctx.command_env = build_command_env(current_environment());
+  // The API key's variable may have any name (api.key_env): it is dropped by name too.
+  ctx.command_env = build_command_env(current_environment(), {}, secret_env_names(process_env()));
   ctx.git.run_branch = state.settings.branch;
   if (!opts.git_author_email.empty()) ctx.git.author_email = opts.git_author_email;
   if (!opts.git_author_name.empty()) ctx.git.author_name = opts.git_author_name;

@@ -59,6 +59,17 @@ Result<std::unique_ptr<ModelBackend>> make_api_backend(const RunSettings& s, con
   return std::unique_ptr<ModelBackend>(std::move(b));
 }
 
+std::vector<std::string> secret_env_names(const Getenv& env) {
+  std::vector<std::string> names{RunConfig{}.key_env};
+  auto config = load_user_config(env);
+  if (config.ok() && config->key_env != names[0]) names.push_back(config->key_env);
+  // A config that does not load still must not let a named variable through.
+  if (auto named = env("AGENT_API_KEY_ENV"); named && !named->empty() && *named != names.back()) {
+    names.push_back(*named);
+  }
+  return names;
+}
+
 const ModelPrice* CostModel::price_of(const std::string& model) const {
   if (!priced) return nullptr;
   const ModelPrice* p = prices.find(model);

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "agent/planner.h"
 #include "agent/run_settings.h"
@@ -22,6 +24,10 @@ Result<api::ApiBackendOptions> api_backend_options(const RunSettings& settings, 
                                                    const Getenv& env);
 Result<std::unique_ptr<ModelBackend>> make_api_backend(const RunSettings& settings, const RunConfig& config,
                                                        const Getenv& env);
+
+// The variables a run reads secrets from — the API key's (`api.key_env`, whatever it is
+// called) — which the commands the model runs must never see (passed to build_command_env).
+std::vector<std::string> secret_env_names(const Getenv& env);
 
 // How a run's model turns are priced.
 struct CostModel {
