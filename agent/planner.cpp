@@ -5,6 +5,7 @@
 #include <set>
 
 #include "agent/tool_output.h"
+#include "common/deadline_cancel.h"
 #include "common/logging.h"
 
 namespace agent {
@@ -315,8 +316,16 @@ RunOutcome Planner::run(const CancelToken& cancel) {
                                             {"delay_s", delay_s}}))
           .ignore();
     });
-    auto resp = backend_.complete(req, stream, cancel);
+    // The time budget also bounds the request itself (a long answer, retries).
+    DeadlineCancel request_cancel(cancel, ctx_.deadline);
+    auto resp = backend_.complete(req, stream, request_cancel.token());
     if (!resp.ok()) {
+      if (request_cancel.deadline_passed() && !cancel.cancelled()) {
+        std::string why = "time budget reached during a model request: " +
+                          std::to_string(static_cast<int64_t>(st_.settings.timeout_s)) + " s";
+        emit(Event(event_type::kBudget, Json{{"decision", "stop"}, {"reason", why}})).ignore();
+        return outcome(RunStatus::kBudget, why);
+      }
       if (cancel.cancelled() || resp.status().code() == StatusCode::kCancelled) {
         return outcome(RunStatus::kInterrupted, "interrupted by a signal");
       }

@@ -212,6 +212,22 @@ TEST_F(ApiSolveTest, RetryAfterIsHonouredEndToEnd) {
   EXPECT_NE(r.out.find("\"retry_attempt\":1"), std::string::npos) << "--json shows the retry as it happens";
 }
 
+// --timeout bounds the model request itself: a stream that keeps trickling (each gap within the
+// idle timeout) is stopped when the run's time is up, as a budget stop (exit 1), resumable.
+TEST_F(ApiSolveTest, TheTimeBudgetStopsAStreamThatKeepsTrickling) {
+  user_config("[api]\nidle_timeout_s = 30\n");
+  start(Format::kOpenAI, {final_turn()});
+  provider_->set_trickle_gap(std::chrono::milliseconds(700));
+  provider_->inject(0, Fault::kSlowTrickle);
+  auto r = solve_api({"--timeout", "1.5"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  expect_valid_journal();
+  EXPECT_EQ(result()["status"], "budget");
+  EXPECT_NE(result()["stop_reason"].get<std::string>().find("during a model request"), std::string::npos)
+      << result().dump();
+  EXPECT_EQ(events_of("model_turn").size(), 0u);
+}
+
 TEST_F(ApiSolveTest, ServerThatNeverRecoversFailsWithExit3) {
   user_config(kFastRetries);
   start(Format::kOpenAI, {tool_turn(), final_turn()});
