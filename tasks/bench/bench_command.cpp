@@ -205,7 +205,8 @@ int common_plan(const std::string& sub, const BatchFlags& f, BatchPlan* plan, Ta
   plan->eval.test_timeout = flag_ms(f.test_timeout);
   plan->eval.setup_timeout = flag_ms(f.setup_timeout);
   plan->eval.keep_checkout = f.keep_checkouts;
-  plan->eval.env = build_command_env(current_environment(), {"PYTHONDONTWRITEBYTECODE=1"});
+  plan->eval.env = build_command_env(current_environment(), {"PYTHONDONTWRITEBYTECODE=1"},
+                                     secret_env_names(process_env()));
   plan->progress_tty = ::isatty(2) == 1;
   return -1;
 }

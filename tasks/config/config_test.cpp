@@ -276,5 +276,18 @@ TEST_F(ConfigTest, CostModelPricesApiRunsOnly) {
   EXPECT_NE(broken.status().message().find("prices.toml:2"), std::string::npos) << broken.status().message();
 }
 
+// The variables that hold the API key, which commands the model runs must never see: the
+// default name, the user config's api.key_env (any name), and AGENT_API_KEY_ENV.
+TEST_F(ConfigTest, SecretEnvNamesFollowTheConfiguredKeyVariable) {
+  write("agent/config.toml", "[api]\nkey_env = \"LLMAPIVAR\"\n");
+  auto names = secret_env_names(fake_env({{"XDG_CONFIG_HOME", dir_.path().string()}}));
+  EXPECT_EQ(names, (std::vector<std::string>{"DEEPSEEK_API_KEY", "LLMAPIVAR"}));
+  auto with_env = secret_env_names(fake_env({{"XDG_CONFIG_HOME", dir_.path().string()}, {"AGENT_API_KEY_ENV", "TEAM_KEY"}}));
+  EXPECT_EQ(with_env, (std::vector<std::string>{"DEEPSEEK_API_KEY", "LLMAPIVAR", "TEAM_KEY"}));
+  write("agent/config.toml", "[api\nbroken");
+  auto broken = secret_env_names(fake_env({{"XDG_CONFIG_HOME", dir_.path().string()}, {"AGENT_API_KEY_ENV", "TEAM_KEY"}}));
+  EXPECT_EQ(broken, (std::vector<std::string>{"DEEPSEEK_API_KEY", "TEAM_KEY"})) << "a broken config still drops the named one";
+}
+
 }  // namespace
 }  // namespace agent::cli
