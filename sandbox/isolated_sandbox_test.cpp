@@ -70,6 +70,22 @@ TEST_F(IsolatedSandboxTest, HomeIsHiddenToolchainsStayVisibleReadOnly) {
   EXPECT_FALSE(fs::exists(home / "mine.txt"));
 }
 
+// A toolchain on PATH under /tmp (say a build tree there) stays usable, read-only, over the
+// private /tmp; the rest of the host's /tmp stays hidden.
+TEST_F(IsolatedSandboxTest, PathFoldersUnderTmpStayVisibleReadOnly) {
+  fs::path base = fs::path("/tmp") / ("agent-sbx-path-" + std::to_string(::getpid()));
+  write(base / "bin/tmptool", "#!/bin/sh\necho tmptool-ran\n");
+  fs::permissions(base / "bin/tmptool", fs::perms::owner_all);
+  write(base / "secret.txt", "tmp secret");
+  make([&](SandboxConfig& c) { c.path_dirs = {base / "bin", "/tmp/agent-sbx-no-such-dir"}; });
+  auto r = run((base / "bin/tmptool").string() + "; cat " + (base / "secret.txt").string() + " 2>&1; touch " +
+               (base / "bin/x").string() + " 2>&1; echo done");
+  fs::remove_all(base);
+  EXPECT_NE(r.output.find("tmptool-ran"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("tmp secret"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("Read-only file system"), std::string::npos) << r.output;
+}
+
 TEST_F(IsolatedSandboxTest, ProcessesSeeOnlyTheirOwnPidNamespace) {
   auto r = run("echo pid=$$; ls /proc | grep -c '^[0-9]'; hostname");
   EXPECT_NE(r.output.find("pid=1\n"), std::string::npos) << r.output;

@@ -146,6 +146,25 @@ std::vector<fs::path> visible_home_paths(const SandboxConfig& c) {
   return out;
 }
 
+std::vector<fs::path> visible_tmp_paths(const SandboxConfig& c) {
+  std::vector<fs::path> cand;
+  for (const auto& d : c.path_dirs) {
+    fs::path n = d.lexically_normal();
+    if (!n.is_absolute() || !strictly_within(n, "/tmp")) continue;
+    if (is_within(n, c.workspace) || is_within(c.workspace, n)) continue;
+    cand.push_back(n);
+  }
+  std::sort(cand.begin(), cand.end(), [](const fs::path& a, const fs::path& b) { return depth(a) < depth(b) || (depth(a) == depth(b) && a < b); });
+  std::error_code ec;
+  std::vector<fs::path> out;
+  for (const auto& p : cand) {
+    if (!fs::is_directory(p, ec)) continue;
+    bool covered = std::any_of(out.begin(), out.end(), [&](const fs::path& o) { return is_within(p, o); });
+    if (!covered) out.push_back(p);
+  }
+  return out;
+}
+
 Result<MountPlan> build_mount_plan(const SandboxConfig& c, const SandboxLayers& layers) {
   MountPlan plan;
   std::error_code ec;
@@ -165,6 +184,7 @@ Result<MountPlan> build_mount_plan(const SandboxConfig& c, const SandboxLayers& 
   plan.home_hidden = hide_home(c);
   plan.protected_paths = find_protected_paths(c.workspace);
   if (plan.home_hidden) plan.visible_home = visible_home_paths(c);
+  plan.visible_tmp = visible_tmp_paths(c);
   // Sources first: once something is mounted over them they can no longer be reached.
   // The workspace needs an fd only when a mount made below hides it (it lives under /tmp or
   // the home); otherwise it is bound onto itself by path, which is cheaper.
@@ -174,6 +194,8 @@ Result<MountPlan> build_mount_plan(const SandboxConfig& c, const SandboxLayers& 
   int home_slot = plan.home_hidden && !c.private_home.empty() ? b.open_source(c.private_home) : -1;
   std::vector<int> vis_slots, dev_slots;
   for (const auto& v : plan.visible_home) vis_slots.push_back(b.open_source(v));
+  std::vector<int> tmp_slots;
+  for (const auto& v : plan.visible_tmp) tmp_slots.push_back(b.open_source(v));
   for (const char* d : kDevices) dev_slots.push_back(b.open_source(fs::path("/dev") / d, true));
 
   b.step(Op::kRootReadOnly, "/");
@@ -209,6 +231,10 @@ Result<MountPlan> build_mount_plan(const SandboxConfig& c, const SandboxLayers& 
     // No kSetReadOnly: a bind copies its source mount's flags, and every source mount is
     // read-only since kRootReadOnly.
     b.step(Op::kBind, v, {}, 0, false, vis_slots[i]);
+  }
+  for (size_t i = 0; i < plan.visible_tmp.size(); ++i) {
+    b.ensure_target(plan.visible_tmp[i], true);
+    b.step(Op::kBind, plan.visible_tmp[i], {}, 0, false, tmp_slots[i]);  // read-only, as above
   }
   for (const auto& m : plan.protected_paths.mount_points) b.step(Op::kBindSelf, m);
   for (const auto& r : plan.protected_paths.read_only) {

@@ -29,6 +29,7 @@ struct MountPlan {
   std::filesystem::path command_home;           // HOME inside the sandbox (empty: unchanged)
   std::vector<std::string> env;                 // HOME, caches, TMPDIR
   std::vector<std::filesystem::path> visible_home;  // bound back read-only
+  std::vector<std::filesystem::path> visible_tmp;   // PATH folders under /tmp, bound back read-only
   bool home_hidden = false;
   ProtectedPaths protected_paths;
 
@@ -50,6 +51,11 @@ struct MountPlan {
 // but not ~/.cargo/credentials), ~/.rustup, ~/.gitconfig, ~/.config/git, and what
 // config.home_visible adds. Existing paths only, none inside another.
 std::vector<std::filesystem::path> visible_home_paths(const SandboxConfig& config);
+
+// The PATH folders under /tmp that stay visible (read-only) over the private /tmp: toolchains
+// someone unpacked there. Not those inside the workspace (visible anyway) nor those holding
+// it (the workspace is mounted on its own). Existing folders only, none inside another.
+std::vector<std::filesystem::path> visible_tmp_paths(const SandboxConfig& config);
 
 Result<MountPlan> build_mount_plan(const SandboxConfig& config, const SandboxLayers& layers);
 
