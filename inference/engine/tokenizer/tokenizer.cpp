@@ -94,7 +94,7 @@ Result<AddedTokenSpec> read_added_token(const Json& t, std::string_view where) {
     AGENT_ASSIGN_OR_RETURN(bool on, get_bool_or(t, opt, false, where));
     if (on) {
       return invalid_argument(std::string(where) + " (\"" + spec.content + "\"): option \"" + opt +
-                              "\" is not implemented");
+                              "\" is not supported (DeepSeek's tokenizers do not use it)");
     }
   }
   return spec;
