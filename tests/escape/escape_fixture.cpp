@@ -19,7 +19,7 @@ namespace agent::testing {
 namespace {
 
 struct Row {
-  std::string attempt, network, user, outcome;
+  std::string attempt, network, user, shell, outcome;
 };
 std::vector<Row>& rows() {
   static std::vector<Row> r;
@@ -57,8 +57,9 @@ pid_t start_host_process(const std::string& marker) {
 
 }  // namespace
 
-void EscapeFixture::setup(NetworkMode network) {
+void EscapeFixture::setup(NetworkMode network, bool persistent_shell) {
   network_ = network;
+  persistent_ = persistent_shell;
   if (!host_capabilities().namespaces) GTEST_SKIP() << "no namespaces here: " << host_capabilities().namespaces_error;
   // /var/tmp, not /tmp: the sandbox's /tmp is private, so siblings of the workspace under /tmp
   // would not be visible at all; under /var/tmp they are, read-only, as real paths are.
@@ -109,6 +110,7 @@ void EscapeFixture::setup(NetworkMode network) {
 }
 
 void EscapeFixture::TearDown() {
+  shell_.reset();
   if (host_pid_ > 0) {
     ::kill(host_pid_, SIGKILL);
     ::waitpid(host_pid_, nullptr, 0);
@@ -119,10 +121,10 @@ void EscapeFixture::TearDown() {
 }
 
 void EscapeFixture::TearDownTestSuite() {
-  std::printf("\n[escape] %-40s | %-7s | %-9s | %s\n", "attempt", "network", "user", "outcome");
+  std::printf("\n[escape] %-40s | %-7s | %-9s | %-10s | %s\n", "attempt", "network", "user", "shell", "outcome");
   for (const auto& r : rows()) {
-    std::printf("[escape] %-40s | %-7s | %-9s | %s\n", r.attempt.c_str(), r.network.c_str(), r.user.c_str(),
-                r.outcome.c_str());
+    std::printf("[escape] %-40s | %-7s | %-9s | %-10s | %s\n", r.attempt.c_str(), r.network.c_str(),
+                r.user.c_str(), r.shell.c_str(), r.outcome.c_str());
   }
   auto choice = choose_layers(SandboxMode::kAuto, NetworkMode::kOff, host_capabilities());
   if (choice.ok()) {
@@ -147,15 +149,23 @@ CommandResult EscapeFixture::run(const std::string& command_template, int timeou
   spec.cwd = fs::canonical(ws_);
   spec.env = build_command_env(current_environment());
   spec.timeout = std::chrono::milliseconds(timeout_ms);
+  layers_ = sandbox_->name();
+  if (persistent_) {
+    if (!shell_) shell_ = std::make_unique<PersistentShell>(*sandbox_, spec.cwd, spec.env);
+    auto r = shell_->run(spec);
+    EXPECT_TRUE(r.ok()) << r.status().to_string();
+    shell_->close();  // the run ends: nothing the command started may outlive it
+    return r.ok() ? r->result : CommandResult{};
+  }
   auto r = sandbox_->run(spec);
   EXPECT_TRUE(r.ok()) << r.status().to_string();
-  layers_ = sandbox_->name();
   return r.ok() ? *r : CommandResult{};
 }
 
 void EscapeFixture::record(const std::string& attempt, const std::string& outcome) {
   std::string user = ::geteuid() == 0 ? "root" : "uid " + std::to_string(::geteuid());
-  rows().push_back({attempt, network_ == NetworkMode::kOn ? "on" : "off", user, outcome});
+  rows().push_back({attempt, network_ == NetworkMode::kOn ? "on" : "off", user,
+                    persistent_ ? "persistent" : "one-shot", outcome});
 }
 
 bool EscapeFixture::host_process_alive() const {

@@ -142,10 +142,11 @@ const Attempt kAttempts[] = {
      }},
 };
 
+// (attempt, network, through the persistent shell)
 class Escapes : public EscapeFixture,
-                public ::testing::WithParamInterface<std::tuple<size_t, NetworkMode>> {
+                public ::testing::WithParamInterface<std::tuple<size_t, NetworkMode, bool>> {
  protected:
-  void SetUp() override { setup(std::get<1>(GetParam())); }
+  void SetUp() override { setup(std::get<1>(GetParam()), std::get<2>(GetParam())); }
 };
 
 TEST_P(Escapes, AttemptFails) {
@@ -159,10 +160,11 @@ TEST_P(Escapes, AttemptFails) {
 INSTANTIATE_TEST_SUITE_P(
     Sandbox, Escapes,
     ::testing::Combine(::testing::Range<size_t>(0, std::size(kAttempts)),
-                       ::testing::Values(NetworkMode::kOff, NetworkMode::kOn)),
+                       ::testing::Values(NetworkMode::kOff, NetworkMode::kOn), ::testing::Bool()),
     [](const auto& p) {
       return "attempt" + std::to_string(std::get<0>(p.param)) +
-             (std::get<1>(p.param) == NetworkMode::kOn ? "_network_on" : "_network_off");
+             (std::get<1>(p.param) == NetworkMode::kOn ? "_network_on" : "_network_off") +
+             (std::get<2>(p.param) ? "_persistent_shell" : "_one_shot");
     });
 
 // CI runs as root; the same attempts must fail for an ordinary user too.
