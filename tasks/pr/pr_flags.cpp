@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "inference/api/api_backend.h"
+#include "inference/engine_backend/engine_device.h"
 
 namespace agent::pr {
 
@@ -48,6 +49,7 @@ void add_model_flags(CLI::App& sub, PrFlags& f) {
   sub.add_option("--backend", f.backend, "auto, api, engine or scripted (default auto)");
   sub.add_option("--script", f.script, "Scripted backend: JSONL file, one model turn per line");
   sub.add_option("--weights", f.weights, "Engine backend: model folder or GGUF file");
+  sub.add_option("--device", f.device, "Engine backend: cpu (default) or cuda[:N]");
   sub.add_option("--base-url", f.base_url, "API backend: server base URL");
   sub.add_option("--api", f.api, "API backend wire format: openai or anthropic");
   sub.add_option("--max-steps", f.max_steps, "Most model turns (default 100; 0 = no limit)");
@@ -161,6 +163,8 @@ Result<RunSettings> settings_from_flags(const PrFlags& f) {
   if (s.backend == "api" && s.base_url.empty()) s.base_url = api::default_base_url(s.api);
   s.script = f.script.empty() ? "" : fs::absolute(f.script).lexically_normal().string();
   s.weights = f.weights.empty() ? "" : fs::absolute(f.weights).lexically_normal().string();
+  AGENT_ASSIGN_OR_RETURN(EngineDevice device, parse_engine_device(f.device));
+  s.device = device.to_string();
   s.model = f.model;
   s.reasoning = *reasoning;
   s.max_steps = f.max_steps;

@@ -31,6 +31,7 @@ struct PrFlags {
   // `agent solve`'s model and budget flags.
   std::string model = "deepseek-v4-pro", reasoning = "high", backend = "auto";
   std::string script, weights, base_url, api = "openai", sandbox = "auto", network = "off", out;
+  std::string device = "cpu";  // engine backend
   int64_t max_steps = 100, context_tokens = 1048576, max_output_tokens = 65536;
   double max_cost = 0, timeout = 0;
   bool yes = false, json = false;

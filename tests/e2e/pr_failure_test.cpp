@@ -212,6 +212,7 @@ TEST_F(PrFailureTest, BadInputNamesTheInput) {
       {{"--event", comment_file(), "--base", "develop"}, "has no branch \"develop\" (--base)"},
       {{"--event", comment_file(), "--reasoning", "extreme"}, "--reasoning"},
       {{"--event", comment_file(), "--allow", " , "}, "--allow"},
+      {{"--event", comment_file(), "--device", "gpu"}, "--device must be cpu, cuda or cuda:N, got \"gpu\""},
   };
   for (const auto& c : cases) {
     auto r = pr(script, c.args);
