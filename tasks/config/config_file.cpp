@@ -110,6 +110,7 @@ Status read_table(const toml::table& t, std::string_view prefix, std::string_vie
       continue;
     }
     AGENT_RETURN_IF_ERROR(set_field(layer, *spec, v, where));
+    layer.lines[key] = v.source().begin.line;
   }
   return ok_status();
 }
@@ -118,6 +119,9 @@ std::string name_in(const ConfigLayer& layer, std::string_view toml_key) {
   const KeySpec* k = find_key(toml_key);
   if (layer.source == "environment" && k && !k->env.empty()) return std::string(k->env);
   if (layer.source == "flags" && k && !k->flag.empty()) return std::string(k->flag);
+  if (auto it = layer.lines.find(std::string(toml_key)); it != layer.lines.end()) {
+    return layer.source + ":" + std::to_string(it->second) + ": " + std::string(toml_key);
+  }
   return layer.source + ": " + std::string(toml_key);
 }
 

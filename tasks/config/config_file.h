@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,7 @@ enum class Trust { kUser, kRepository };
 
 struct ConfigLayer {
   std::string source;  // "/home/u/.config/agent/config.toml", "environment", "flags"
+  std::map<std::string, int64_t> lines;  // file layers: "api.base_url" -> its line, for errors
   std::optional<std::string> model, reasoning, backend;
   // [api]: where requests go and how they are retried.
   std::optional<std::string> api, base_url, key_env, server, ca_file;

@@ -82,11 +82,11 @@ TEST_F(ConfigTest, BadValuesAreErrorsNamingFileLineAndKey) {
     const char* expect;
   };
   for (const auto& c : {Case{"[budget]\nmax_steps = \"ten\"\n", "c.toml:2: budget.max_steps must be an integer"},
-                        Case{"reasoning = \"extreme\"\n", "c.toml: reasoning must be off, high or max"},
-                        Case{"[api]\nbase_url = \"api.deepseek.com\"\n", "api.base_url"},
+                        Case{"reasoning = \"extreme\"\n", "c.toml:1: reasoning must be off, high or max"},
+                        Case{"[api]\nbase_url = \"api.deepseek.com\"\n", "c.toml:2: api.base_url"},
                         Case{"[api]\nkey_env = \"MY KEY\"\n", "must name an environment variable"},
-                        Case{"[api]\nidle_timeout_s = 0\n", "api.idle_timeout_s must be a positive"},
-                        Case{"[budget]\nmax_cost_usd = -1\n", "budget.max_cost_usd must not be negative"},
+                        Case{"[api]\nidle_timeout_s = 0\n", "c.toml:2: api.idle_timeout_s must be a positive"},
+                        Case{"\n[budget]\nmax_cost_usd = -1\n", "c.toml:3: budget.max_cost_usd must not be negative"},
                         Case{"model = \n", "c.toml:1"}}) {
     std::vector<std::string> w;
     auto l = parse_config(c.text, "c.toml", Trust::kUser, w);
