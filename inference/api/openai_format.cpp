@@ -183,6 +183,9 @@ Status OpenAiDecoder::on_event(const SseEvent& e, StreamObserver& o) {
       if (const Json* d = field(*usage, "prompt_tokens_details")) u.cached_tokens = int_field(*d, "cached_tokens");
     }
     if (const Json* d = field(*usage, "completion_tokens_details")) u.reasoning_tokens = int_field(*d, "reasoning_tokens");
+    // DeepSeek splits the prompt into hit + miss; a usage chunk without prompt_tokens still
+    // counts the whole prompt.
+    if (u.prompt_tokens == 0) u.prompt_tokens = u.cached_tokens + int_field(*usage, "prompt_cache_miss_tokens");
   }
   const Json* choices = field(j, "choices");
   if (choices == nullptr || !choices->is_array() || choices->empty()) return ok_status();

@@ -216,5 +216,17 @@ TEST(OpenAiFormatTest, CachedTokensFromPromptTokensDetails) {
   EXPECT_EQ(r.usage, (Usage{100, 64, 5, 0}));
 }
 
+TEST(OpenAiFormatTest, PromptFromCacheHitAndMissWhenPromptTokensIsMissing) {
+  std::string s = "data: " + Json{{"choices", Json::array()},
+                                  {"usage", Json{{"completion_tokens", 5}, {"prompt_cache_hit_tokens", 700},
+                                                 {"prompt_cache_miss_tokens", 300}}}}.dump() +
+                  "\n\ndata: [DONE]\n\n";
+  auto f = make_openai_format(FormatOptions{ServerKind::kDeepSeek, 0, ctx()});
+  Recorder rec;
+  ModelResponse r;
+  ASSERT_TRUE(decode(*f, s, 7, rec, r).ok());
+  EXPECT_EQ(r.usage, (Usage{1000, 700, 5, 0}));
+}
+
 }  // namespace
 }  // namespace agent::api
