@@ -123,33 +123,40 @@ TEST_F(SolveBehaviourTest, ScriptRunningOutIsABackendFailure) {
   EXPECT_NE(r.err.find("has 1 model turns"), std::string::npos) << r.err;
 }
 
-TEST_F(SolveBehaviourTest, SigintStopsCleanlyAndTheRunResumes) {
-  std::string script = write_script({shell("touch started && sleep 60"), shell("echo after"), done()});
-  std::string issue = write_text("issue.md", "x");
-  ASSERT_TRUE(make_dirs(root_ / "logs").ok());
-  pid_t pid = start_process({agent_binary().string(), "solve", "--repo", repo_.string(), "--issue", issue,
-                             "--backend", "scripted", "--script", script, "--out", run_.string()},
-                            root_ / "logs");
-  for (int i = 0; i < 200 && !std::filesystem::exists(repo_ / "started"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(std::filesystem::exists(repo_ / "started"));
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 130);
-  EXPECT_EQ(result()["status"], "interrupted");
-  EXPECT_TRUE(std::filesystem::exists(run_ / "patch.diff"));
+// SIGINT and SIGTERM alike: the running command is killed, the journal closed, exit 130, and
+// `agent resume` finishes the run.
+TEST_F(SolveBehaviourTest, SigintAndSigtermStopCleanlyAndTheRunResumes) {
+  for (int sig : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(sig == SIGINT ? "SIGINT" : "SIGTERM");
+    std::filesystem::remove_all(run_);
+    std::filesystem::remove(repo_ / "started");
+    std::string script = write_script({shell("touch started && sleep 60"), shell("echo after"), done()});
+    std::string issue = write_text("issue.md", "x");
+    ASSERT_TRUE(make_dirs(root_ / "logs").ok());
+    pid_t pid = start_process({agent_binary().string(), "solve", "--repo", repo_.string(), "--issue", issue,
+                               "--backend", "scripted", "--script", script, "--out", run_.string()},
+                              root_ / "logs");
+    for (int i = 0; i < 200 && !std::filesystem::exists(repo_ / "started"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(std::filesystem::exists(repo_ / "started"));
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    EXPECT_EQ(result()["status"], "interrupted");
+    EXPECT_TRUE(std::filesystem::exists(run_ / "patch.diff"));
 
-  auto r = resume();
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto res = results();
-  ASSERT_EQ(res.size(), 2u);
-  EXPECT_TRUE(res[0]["interrupted"].get<bool>());
-  EXPECT_EQ(res[1]["content"], "after\n[exit code: 0]\n");
-  EXPECT_EQ(result()["status"], "finished");
-  EXPECT_EQ(result()["sessions"], 2);
+    auto r = resume();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto res = results();
+    ASSERT_EQ(res.size(), 2u);
+    EXPECT_TRUE(res[0]["interrupted"].get<bool>());
+    EXPECT_EQ(res[1]["content"], "after\n[exit code: 0]\n");
+    EXPECT_EQ(result()["status"], "finished");
+    EXPECT_EQ(result()["sessions"], 2);
+  }
 }
 
 }  // namespace
