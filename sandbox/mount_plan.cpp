@@ -120,6 +120,21 @@ void add_landlock(MountPlan& plan, const SandboxConfig& c, const SandboxLayers& 
   }
 }
 
+// The candidates that `keep` accepts, outermost first, leaving out any inside another.
+template <typename Keep>
+std::vector<fs::path> outermost(std::vector<fs::path> cand, Keep keep) {
+  std::sort(cand.begin(), cand.end(), [](const fs::path& a, const fs::path& b) {
+    return depth(a) < depth(b) || (depth(a) == depth(b) && a < b);
+  });
+  std::vector<fs::path> out;
+  for (const auto& p : cand) {
+    if (!keep(p)) continue;
+    bool covered = std::any_of(out.begin(), out.end(), [&](const fs::path& o) { return is_within(p, o); });
+    if (!covered) out.push_back(p);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<fs::path> visible_home_paths(const SandboxConfig& c) {
@@ -136,14 +151,7 @@ std::vector<fs::path> visible_home_paths(const SandboxConfig& c) {
   for (const char* d : {".rustup", ".gitconfig", ".config/git"}) cand.push_back(c.home / d);
   for (const auto& v : c.home_visible) cand.push_back(v.is_absolute() ? v : c.home / v);
   std::error_code ec;
-  std::vector<fs::path> out;
-  std::sort(cand.begin(), cand.end(), [](const fs::path& a, const fs::path& b) { return depth(a) < depth(b) || (depth(a) == depth(b) && a < b); });
-  for (const auto& p : cand) {
-    if (!fs::exists(p, ec) || !strictly_within(p, c.home)) continue;
-    bool covered = std::any_of(out.begin(), out.end(), [&](const fs::path& o) { return is_within(p, o); });
-    if (!covered) out.push_back(p);
-  }
-  return out;
+  return outermost(std::move(cand), [&](const fs::path& p) { return fs::exists(p, ec) && strictly_within(p, c.home); });
 }
 
 std::vector<fs::path> visible_tmp_paths(const SandboxConfig& c) {
@@ -154,15 +162,8 @@ std::vector<fs::path> visible_tmp_paths(const SandboxConfig& c) {
     if (is_within(n, c.workspace) || is_within(c.workspace, n)) continue;
     cand.push_back(n);
   }
-  std::sort(cand.begin(), cand.end(), [](const fs::path& a, const fs::path& b) { return depth(a) < depth(b) || (depth(a) == depth(b) && a < b); });
   std::error_code ec;
-  std::vector<fs::path> out;
-  for (const auto& p : cand) {
-    if (!fs::is_directory(p, ec)) continue;
-    bool covered = std::any_of(out.begin(), out.end(), [&](const fs::path& o) { return is_within(p, o); });
-    if (!covered) out.push_back(p);
-  }
-  return out;
+  return outermost(std::move(cand), [&](const fs::path& p) { return fs::is_directory(p, ec); });
 }
 
 Result<MountPlan> build_mount_plan(const SandboxConfig& c, const SandboxLayers& layers) {
