@@ -52,8 +52,8 @@ configure_build() {
   local nvcc; nvcc=$(find_nvcc) || { echo "no CUDA compiler (nvcc) found"; return 1; }
   command -v cmake >/dev/null || { echo "no cmake"; return 1; }
   local gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
-  local log=$dir.configure.log
-  mkdir -p "$(dirname "$dir")"
+  mkdir -p "$dir"
+  local log=$dir/gpu-check-configure.log
   if ! cmake -S "$ROOT" -B "$dir" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DAGENT_ENGINE_ONLY=ON -DAGENT_CUDA=ON \
       -DCMAKE_CUDA_COMPILER="$nvcc" "$@" >"$log" 2>&1; then
     grep -E "Could not find|not found|No package|Could NOT find|requires|Error" "$log" | sort -u | head -8
@@ -64,7 +64,7 @@ configure_build() {
 build_targets() {  # DIR TARGETS...
   local dir=$1; shift
   local t0=$SECONDS
-  cmake --build "$dir" -j "$JOBS" --target "$@" >"$dir.build.log" 2>&1 || { tail -20 "$dir.build.log"; return 1; }
+  cmake --build "$dir" -j "$JOBS" --target "$@" >"$dir/gpu-check-build.log" 2>&1 || { tail -20 "$dir/gpu-check-build.log"; return 1; }
   say "built $* in $((SECONDS - t0)) s ($JOBS jobs)"
 }
 
