@@ -1,6 +1,5 @@
 // agent solve: run the agent on an issue in a repository's working tree.
 #include <cstdio>
-#include <cstdlib>
 #include <iostream>
 #include <iterator>
 
@@ -53,19 +52,6 @@ Result<std::string> read_issue(const std::string& path) {
   return text;
 }
 
-Result<std::string> resolve_backend(const SolveFlags& f) {
-  if (f.backend == "scripted" || f.backend == "api" || f.backend == "engine") return f.backend;
-  if (f.backend != "auto") {
-    return invalid_argument("--backend must be auto, api, engine or scripted, got \"" + f.backend + "\"");
-  }
-  if (!f.weights.empty()) return std::string("engine");
-  const char* key = std::getenv(f.key_env.c_str());
-  if (key != nullptr && *key != '\0') return std::string("api");
-  return invalid_argument(
-      "no model is configured: set DEEPSEEK_API_KEY to use the DeepSeek API, pass --weights DIR "
-      "for the embedded engine, or --backend scripted --script FILE");
-}
-
 // --commit needs a clean start (the commit must hold only the agent's changes) and a branch;
 // --branch creates the branch and switches to it without touching files.
 Status prepare_branch(const SolveFlags& f, const fs::path& workdir) {
@@ -87,23 +73,6 @@ Status prepare_branch(const SolveFlags& f, const fs::path& workdir) {
   return s.ok() ? s : s.with_context("--branch " + f.branch);
 }
 
-// Flags merged with the environment and the config files (tasks/config/run_config.h).
-void apply_config(SolveFlags& f, const RunConfig& c) {
-  f.model = c.model;
-  f.reasoning = c.reasoning;
-  f.backend = c.backend;
-  f.api = c.api;
-  f.base_url = c.base_url;
-  f.key_env = c.key_env;
-  f.sandbox = c.sandbox;
-  f.network = c.network;
-  f.max_steps = c.max_steps;
-  f.max_cost = c.max_cost_usd;
-  f.timeout = c.timeout_s;
-  f.context_tokens = c.context_tokens;
-  f.max_output_tokens = c.max_output_tokens;
-}
-
 int run_solve(const SolveFlags& given, const CLI::App& app) {
   SolveFlags f = given;
   std::error_code ec;
@@ -117,12 +86,12 @@ int run_solve(const SolveFlags& given, const CLI::App& app) {
   auto config = load_command_config(app, workdir->string(), process_env());
   if (!config.ok()) return usage_error(config.status().message());
   for (const auto& w : config->warnings) std::fprintf(stderr, "agent solve: warning: %s\n", redact(w).c_str());
-  apply_config(f, *config);
+  apply_run_config(f, *config);  // flags merged with the environment and the config files
   auto issue = read_issue(f.issue);
   if (!issue.ok()) return usage_error(issue.status().message());
   auto reasoning = parse_reasoning_mode(f.reasoning);
   if (!reasoning.ok()) return usage_error("--reasoning: " + reasoning.status().message());
-  auto backend_name = resolve_backend(f);
+  auto backend_name = resolve_backend_name(f.backend, !f.weights.empty(), process_env(), f.key_env, "--script FILE");
   if (!backend_name.ok()) return usage_error(backend_name.status().message());
   if (f.sandbox != "auto" && f.sandbox != "strict" && f.sandbox != "off") {
     return usage_error("--sandbox must be auto, strict or off, got \"" + f.sandbox + "\"");

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <iterator>
 #include <set>
 
@@ -72,41 +71,20 @@ bool parse_shard(const std::string& s, int* index, int* count) {
   return *count >= 1 && *index >= 1 && *index <= *count;
 }
 
-Result<std::string> resolve_backend(const BatchFlags& f) {
-  if (f.backend == "scripted" || f.backend == "api" || f.backend == "engine") return f.backend;
-  if (f.backend != "auto") return invalid_argument("--backend must be auto, api, engine or scripted, got \"" + f.backend + "\"");
-  if (!f.weights.empty()) return std::string("engine");
-  const char* key = std::getenv(f.key_env.c_str());
-  if (key != nullptr && *key != '\0') return std::string("api");
-  return invalid_argument("no model is configured: set " + f.key_env + " to use the DeepSeek API, pass --weights DIR "
-                          "for the embedded engine, or --backend scripted --script DIR");
-}
-
 // Flags merged with the environment and the user's config file, as `agent solve` merges them.
 // A task repository's own config is not read: task repositories are data under test.
 Status apply_config(const CLI::App& app, BatchFlags* f) {
   Getenv env = process_env();
   AGENT_ASSIGN_OR_RETURN(RunConfig c, resolve_config(ConfigSources{user_config_path(env), "", env, flags_layer(app)}));
   for (const auto& w : c.warnings) std::fprintf(stderr, "agent bench run: warning: %s\n", redact(w).c_str());
-  f->model = c.model;
-  f->reasoning = c.reasoning;
-  f->backend = c.backend;
-  f->api = c.api;
-  f->base_url = c.base_url;
-  f->key_env = c.key_env;
-  f->sandbox = c.sandbox;
-  f->network = c.network;
-  f->max_steps = c.max_steps;
-  f->max_cost = c.max_cost_usd;
-  f->timeout = c.timeout_s;
-  f->context_tokens = c.context_tokens;
-  f->max_output_tokens = c.max_output_tokens;
+  apply_run_config(*f, c);
   return ok_status();
 }
 
 // The agent's settings from the flags, checked; and the settings that must not change on --resume.
 Status agent_settings(const BatchFlags& f, RunSettings* s, Json* recorded) {
-  AGENT_ASSIGN_OR_RETURN(s->backend, resolve_backend(f));
+  AGENT_ASSIGN_OR_RETURN(s->backend, resolve_backend_name(f.backend, !f.weights.empty(), process_env(), f.key_env,
+                                                          "--script DIR"));
   auto reasoning = parse_reasoning_mode(f.reasoning);
   if (!reasoning.ok()) return invalid_argument("--reasoning: " + reasoning.status().message());
   if (f.sandbox != "auto" && f.sandbox != "strict" && f.sandbox != "off") {

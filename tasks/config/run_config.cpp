@@ -179,4 +179,17 @@ Result<RunConfig> load_user_config(const Getenv& env) {
   return resolve_config(s);
 }
 
+Result<std::string> resolve_backend_name(const std::string& backend, bool have_weights, const Getenv& env,
+                                         const std::string& key_env, const std::string& script_hint) {
+  if (backend == "scripted" || backend == "api" || backend == "engine") return backend;
+  if (backend != "auto") {
+    return invalid_argument("--backend must be auto, api, engine or scripted, got \"" + backend + "\"");
+  }
+  if (have_weights) return std::string("engine");
+  if (auto key = env(key_env.c_str()); key && !key->empty()) return std::string("api");
+  return invalid_argument("no model is configured: set " + key_env +
+                          " to use the DeepSeek API, pass --weights DIR for the embedded engine, or "
+                          "--backend scripted " + script_hint);
+}
+
 }  // namespace agent::cli

@@ -69,4 +69,29 @@ Result<RunConfig> load_command_config(const CLI::App& app, const std::string& re
 // runner and the backend factory use for settings the journal does not record.
 Result<RunConfig> load_user_config(const Getenv& env);
 
+// Copies the merged model and budget settings into a command's flags (agent solve, agent pr,
+// agent bench run: their flag structs share these field names).
+template <typename Flags>
+void apply_run_config(Flags& f, const RunConfig& c) {
+  f.model = c.model;
+  f.reasoning = c.reasoning;
+  f.backend = c.backend;
+  f.api = c.api;
+  f.base_url = c.base_url;
+  f.key_env = c.key_env;
+  f.sandbox = c.sandbox;
+  f.network = c.network;
+  f.max_steps = c.max_steps;
+  f.max_cost = c.max_cost_usd;
+  f.timeout = c.timeout_s;
+  f.context_tokens = c.context_tokens;
+  f.max_output_tokens = c.max_output_tokens;
+}
+
+// `--backend auto|api|engine|scripted` to the backend a run uses: auto is the engine when
+// weights are given, else the API when the key variable is set, else an error saying how to
+// configure either (`script_hint`: "--script FILE" or "--script DIR").
+Result<std::string> resolve_backend_name(const std::string& backend, bool have_weights, const Getenv& env,
+                                         const std::string& key_env, const std::string& script_hint);
+
 }  // namespace agent::cli

@@ -117,7 +117,8 @@ int run_pr(const pr::PrFlags& given, const CLI::App& app) {
   auto config = load_command_config(app, workdir->string(), process_env());
   if (!config.ok()) return cannot_start(**forge, number, config.status().message());
   for (const auto& w : config->warnings) std::fprintf(stderr, "agent pr: warning: %s\n", redact(w).c_str());
-  pr::apply_config(f, *config);
+  // Flags > AGENT_* environment > repository config (tighten-only) > user config, as in solve.
+  cli::apply_run_config(f, *config);
   pr::PrJob job;
   auto settings = pr::settings_from_flags(f);
   if (!settings.ok()) return cannot_start(**forge, number, settings.status().message());

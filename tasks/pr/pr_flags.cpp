@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <filesystem>
 
 #include "inference/api/api_backend.h"
@@ -28,19 +27,6 @@ std::vector<std::string> split_list(const std::string& text) {
     pos = comma + 1;
   }
   return out;
-}
-
-Result<std::string> resolve_backend(const PrFlags& f) {
-  if (f.backend == "scripted" || f.backend == "api" || f.backend == "engine") return f.backend;
-  if (f.backend != "auto") {
-    return invalid_argument("--backend must be auto, api, engine or scripted, got \"" + f.backend + "\"");
-  }
-  if (!f.weights.empty()) return std::string("engine");
-  const char* key = std::getenv(f.key_env.c_str());
-  if (key != nullptr && *key != '\0') return std::string("api");
-  return invalid_argument("no model is configured: set " + f.key_env +
-                          " to use the DeepSeek API, pass --weights DIR for the embedded engine, or "
-                          "--backend scripted --script FILE");
 }
 
 void add_model_flags(CLI::App& sub, PrFlags& f) {
@@ -122,27 +108,12 @@ Status check_flags(PrFlags& f) {
   return ok_status();
 }
 
-void apply_config(PrFlags& f, const cli::RunConfig& c) {
-  f.model = c.model;
-  f.reasoning = c.reasoning;
-  f.backend = c.backend;
-  f.api = c.api;
-  f.base_url = c.base_url;
-  f.key_env = c.key_env;
-  f.sandbox = c.sandbox;
-  f.network = c.network;
-  f.max_steps = c.max_steps;
-  f.max_cost = c.max_cost_usd;
-  f.timeout = c.timeout_s;
-  f.context_tokens = c.context_tokens;
-  f.max_output_tokens = c.max_output_tokens;
-}
-
 Result<RunSettings> settings_from_flags(const PrFlags& f) {
   RunSettings s;
   auto reasoning = parse_reasoning_mode(f.reasoning);
   if (!reasoning.ok()) return invalid_argument("--reasoning: " + reasoning.status().message());
-  AGENT_ASSIGN_OR_RETURN(s.backend, resolve_backend(f));
+  AGENT_ASSIGN_OR_RETURN(s.backend, cli::resolve_backend_name(f.backend, !f.weights.empty(), cli::process_env(),
+                                                             f.key_env, "--script FILE"));
   if (f.sandbox != "auto" && f.sandbox != "strict" && f.sandbox != "off") {
     return invalid_argument("--sandbox must be auto, strict or off, got \"" + f.sandbox + "\"");
   }

@@ -44,11 +44,6 @@ void add_pr_flags(CLI::App& sub, PrFlags& f);
 // --forge, rules.allowed from --allow). InvalidArgument naming the flag.
 Status check_flags(PrFlags& f);
 
-// The model and budget flags merged with the environment and the config files, as `agent
-// solve` does (flags > AGENT_* environment > repository config, tighten-only > user config):
-// `c` is load_command_config's answer for the flags given.
-void apply_config(PrFlags& f, const cli::RunConfig& c);
-
 // The run's settings from the model and budget flags (repo, out_dir and branch are left for
 // the runner). InvalidArgument naming the flag.
 Result<RunSettings> settings_from_flags(const PrFlags& f);
