@@ -289,5 +289,20 @@ TEST_F(ConfigTest, SecretEnvNamesFollowTheConfiguredKeyVariable) {
   EXPECT_EQ(broken, (std::vector<std::string>{"DEEPSEEK_API_KEY", "TEAM_KEY"})) << "a broken config still drops the named one";
 }
 
+TEST(ResolveBackend, AutoPrefersWeightsThenTheKeyAndOtherwiseSaysHow) {
+  auto none = fake_env({});
+  auto with_key = fake_env({{"TEAM_KEY", "k"}});
+  EXPECT_EQ(resolve_backend_name("auto", true, with_key, "TEAM_KEY", "--script FILE").value(), "engine");
+  EXPECT_EQ(resolve_backend_name("auto", false, with_key, "TEAM_KEY", "--script FILE").value(), "api");
+  EXPECT_EQ(resolve_backend_name("scripted", false, none, "TEAM_KEY", "--script FILE").value(), "scripted");
+  auto empty_key = resolve_backend_name("auto", false, fake_env({{"TEAM_KEY", ""}}), "TEAM_KEY", "--script DIR");
+  ASSERT_FALSE(empty_key.ok());
+  EXPECT_NE(empty_key.status().message().find("set TEAM_KEY"), std::string::npos) << empty_key.status().message();
+  EXPECT_NE(empty_key.status().message().find("--script DIR"), std::string::npos) << empty_key.status().message();
+  auto bad = resolve_backend_name("gpu", false, none, "TEAM_KEY", "--script FILE");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("got \"gpu\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace agent::cli
